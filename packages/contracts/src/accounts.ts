@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { ZAgentStatus, ZId, ZPlatform, ZRole } from './common.ts';
+
+export const ZLoginRequest = z.object({
+  email: z.string().trim().min(1).max(200),
+  password: z.string().min(1).max(200),
+});
+export type TLoginRequest = z.infer<typeof ZLoginRequest>;
+
+export const ZChangePasswordRequest = z.object({
+  currentPassword: z.string().min(1).max(200),
+  newPassword: z.string().min(8, 'must be at least 8 characters').max(200),
+});
+
+export const ZUser = z.object({
+  id: ZId,
+  orgId: ZId,
+  email: z.string(),
+  name: z.string(),
+  role: ZRole,
+  status: ZAgentStatus,
+  maxConcurrency: z.number().int().nullable(),
+  storeIds: z.array(ZId),
+  groupIds: z.array(ZId),
+  disabled: z.boolean(),
+});
+export type TUser = z.infer<typeof ZUser>;
+
+export const ZMe = z.object({ user: ZUser, orgName: z.string() });
+export type TMe = z.infer<typeof ZMe>;
+
+export const ZCreateUserRequest = z.object({
+  email: z.string().trim().min(3).max(200),
+  name: z.string().trim().min(1).max(100),
+  role: ZRole,
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
+  maxConcurrency: z.number().int().min(1).max(50).nullable().optional(),
+  storeIds: z.array(ZId).default([]),
+  groupIds: z.array(ZId).default([]),
+});
+export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
+
+export const ZUpdateUserRequest = z.object({
+  name: z.string().trim().min(1).max(100).optional(),
+  role: ZRole.optional(),
+  maxConcurrency: z.number().int().min(1).max(50).nullable().optional(),
+  storeIds: z.array(ZId).optional(),
+  groupIds: z.array(ZId).optional(),
+  disabled: z.boolean().optional(),
+});
+export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
+
+export const ZSetStatusRequest = z.object({ status: ZAgentStatus });
+
+export const ZStore = z.object({
+  id: ZId,
+  name: z.string(),
+  platform: ZPlatform,
+  defaultGroupId: ZId.nullable(),
+  greeting: z.string(),
+});
+export type TStore = z.infer<typeof ZStore>;
+/** Only admins see the secret used to sign buyer identities. */
+export const ZStoreWithSecret = ZStore.extend({ identitySecret: z.string() });
+
+export const ZCreateStoreRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  platform: ZPlatform,
+  defaultGroupId: ZId.nullable().optional(),
+  greeting: z.string().max(500).default(''),
+});
+export const ZUpdateStoreRequest = ZCreateStoreRequest.partial();
+
+export const ZSkillGroup = z.object({
+  id: ZId,
+  name: z.string(),
+  defaultMaxConcurrency: z.number().int(),
+});
+export type TSkillGroup = z.infer<typeof ZSkillGroup>;
+export const ZCreateGroupRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  defaultMaxConcurrency: z.number().int().min(1).max(50).default(5),
+});
+export const ZUpdateGroupRequest = ZCreateGroupRequest.partial();
+
+export const ZApiToken = z.object({
+  id: ZId,
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export const ZCreateTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
+/** The plain token is shown once, at creation. */
+export const ZCreatedToken = ZApiToken.extend({ token: z.string() });
+
+export const ZAuditEntry = z.object({
+  id: z.number(),
+  actorId: ZId.nullable(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+export type TAuditEntry = z.infer<typeof ZAuditEntry>;

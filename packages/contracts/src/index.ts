@@ -1,0 +1,4 @@
+export * from './accounts.ts';
+export * from './chat.ts';
+export * from './common.ts';
+export * from './quick-replies.ts';
