@@ -1,0 +1,254 @@
+import { type TRole, type TSkillGroup, type TStore, type TUser, ZRole } from '@peakdesk/contracts';
+import {
+  App,
+  Button,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Typography,
+} from 'antd';
+import { useEffect, useState } from 'react';
+import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { useI18n } from '../../lib/i18n.ts';
+import { useMe } from '../auth/session-context.tsx';
+import { adminApi } from './admin-api.ts';
+import { useAdminList } from './use-admin-list.ts';
+
+type TUserForm = {
+  email: string;
+  name: string;
+  role: TRole;
+  password: string;
+  maxConcurrency: number | null;
+  storeIds: string[];
+  groupIds: string[];
+};
+const FIELDS = ['email', 'name', 'role', 'password', 'maxConcurrency', 'storeIds', 'groupIds'] as const;
+const ROLE_COLORS: Record<TRole, string> = { admin: 'red', supervisor: 'gold', agent: 'blue' };
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const me = useMe();
+  const users = useAdminList(adminApi.listUsers);
+  const [stores, setStores] = useState<TStore[]>([]);
+  const [groups, setGroups] = useState<TSkillGroup[]>([]);
+  const [editing, setEditing] = useState<TUser | null | undefined>(undefined);
+  const [form] = Form.useForm<TUserForm>();
+  const [isSaving, setIsSaving] = useState(false);
+
+  useEffect(() => {
+    adminApi.listStores().then(setStores, () => setStores([]));
+    adminApi.listGroups().then(setGroups, () => setGroups([]));
+  }, []);
+
+  useEffect(() => {
+    if (editing === undefined) return;
+    form.resetFields();
+    form.setFieldsValue(
+      editing
+        ? {
+            email: editing.email,
+            name: editing.name,
+            role: editing.role,
+            password: '',
+            maxConcurrency: editing.maxConcurrency,
+            storeIds: editing.storeIds,
+            groupIds: editing.groupIds,
+          }
+        : {
+            email: '',
+            name: '',
+            role: 'agent',
+            password: '',
+            maxConcurrency: null,
+            storeIds: [],
+            groupIds: [],
+          },
+    );
+  }, [editing, form]);
+
+  const submit = async () => {
+    const values = await form.validateFields();
+    const maxConcurrency = values.maxConcurrency ?? null;
+    setIsSaving(true);
+    try {
+      const saved = editing
+        ? await adminApi.updateUser(editing.id, {
+            name: values.name,
+            role: values.role,
+            maxConcurrency,
+            storeIds: values.storeIds,
+            groupIds: values.groupIds,
+          })
+        : await adminApi.createUser({ ...values, maxConcurrency });
+      users.upsert(saved);
+      message.success(t(editing ? 'common.saved' : 'common.created'));
+      setEditing(undefined);
+    } catch (error) {
+      if (!applyFieldError(form, error, FIELDS))
+        message.error(errorMessage(error, t('common.requestFailed')));
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  const setDisabled = async (user: TUser, disabled: boolean) => {
+    try {
+      users.upsert(await adminApi.updateUser(user.id, { disabled }));
+    } catch (error) {
+      message.error(errorMessage(error, t('common.requestFailed')));
+    }
+  };
+
+  const names = (ids: readonly string[], all: readonly { id: string; name: string }[]) =>
+    ids.map((id) => all.find((x) => x.id === id)?.name ?? id.slice(0, 8));
+
+  const columns: TableColumnsType<TUser> = [
+    { title: t('admin.users.name'), dataIndex: 'name', width: 120 },
+    { title: t('admin.users.email'), dataIndex: 'email', width: 200 },
+    {
+      title: t('admin.users.role'),
+      dataIndex: 'role',
+      width: 90,
+      render: (role: TRole) => <Tag color={ROLE_COLORS[role]}>{t(`role.${role}`)}</Tag>,
+    },
+    {
+      title: t('admin.users.stores'),
+      dataIndex: 'storeIds',
+      render: (ids: string[]) => names(ids, stores).map((n) => <Tag key={n}>{n}</Tag>),
+    },
+    {
+      title: t('admin.users.groups'),
+      dataIndex: 'groupIds',
+      render: (ids: string[]) => names(ids, groups).map((n) => <Tag key={n}>{n}</Tag>),
+    },
+    {
+      title: t('admin.users.concurrency'),
+      dataIndex: 'maxConcurrency',
+      width: 100,
+      render: (n: number | null) => n ?? '—',
+    },
+    {
+      title: t('admin.users.status'),
+      key: 'status',
+      width: 110,
+      render: (_, user) =>
+        user.disabled ? (
+          <Tag>{t('admin.users.disabled')}</Tag>
+        ) : (
+          <Tag color={user.status === 'online' ? 'green' : user.status === 'paused' ? 'gold' : 'default'}>
+            {t(`status.${user.status}`)}
+          </Tag>
+        ),
+    },
+    {
+      title: t('common.actions'),
+      key: 'actions',
+      width: 140,
+      render: (_, user) => (
+        <Space size={0}>
+          <Button type="link" size="small" onClick={() => setEditing(user)}>
+            {t('common.edit')}
+          </Button>
+          {user.disabled ? (
+            <Button type="link" size="small" onClick={() => setDisabled(user, false)}>
+              {t('admin.users.enable')}
+            </Button>
+          ) : (
+            <Popconfirm
+              title={`${t('admin.users.disable')} ${user.name}?`}
+              okText={t('admin.users.disable')}
+              cancelText={t('common.cancel')}
+              onConfirm={() => setDisabled(user, true)}
+            >
+              <Button type="link" size="small" danger disabled={user.id === me.user.id}>
+                {t('admin.users.disable')}
+              </Button>
+            </Popconfirm>
+          )}
+        </Space>
+      ),
+    },
+  ];
+
+  const isCreating = editing === null;
+  return (
+    <div className="pd-page">
+      <div className="pd-page__header">
+        <Typography.Title level={4} className="pd-page__title">
+          {t('admin.users.title')}
+        </Typography.Title>
+        <Button type="primary" onClick={() => setEditing(null)}>
+          {t('admin.users.new')}
+        </Button>
+      </div>
+      <Table<TUser>
+        rowKey="id"
+        loading={users.isLoading}
+        columns={columns}
+        dataSource={users.items}
+        pagination={{ pageSize: 50, hideOnSinglePage: true }}
+      />
+      <Modal
+        open={editing !== undefined}
+        title={t(isCreating ? 'admin.users.new' : 'admin.users.edit')}
+        okText={t('common.save')}
+        cancelText={t('common.cancel')}
+        confirmLoading={isSaving}
+        onOk={submit}
+        onCancel={() => setEditing(undefined)}
+        forceRender
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item
+            name="email"
+            label={t('admin.users.email')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <Input type="email" disabled={!isCreating} autoComplete="off" />
+          </Form.Item>
+          <Form.Item
+            name="name"
+            label={t('admin.users.name')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
+            <Select options={ZRole.options.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+          </Form.Item>
+          {isCreating && (
+            <Form.Item
+              name="password"
+              label={t('admin.users.password')}
+              rules={[{ required: true, min: 8, message: t('password.min') }]}
+            >
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+          )}
+          <Form.Item
+            name="maxConcurrency"
+            label={t('admin.users.concurrency')}
+            extra={t('admin.users.concurrencyHint')}
+          >
+            <InputNumber min={1} max={50} precision={0} />
+          </Form.Item>
+          <Form.Item name="storeIds" label={t('admin.users.stores')}>
+            <Select mode="multiple" options={stores.map((s) => ({ value: s.id, label: s.name }))} />
+          </Form.Item>
+          <Form.Item name="groupIds" label={t('admin.users.groups')}>
+            <Select mode="multiple" options={groups.map((g) => ({ value: g.id, label: g.name }))} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,71 @@
+import { type TMe, type TUser, ZMe } from '@peakdesk/contracts';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+import { api, onUnauthorized } from '../../lib/api-client.ts';
+
+type TSessionState = { phase: 'loading' } | { phase: 'anonymous' } | { phase: 'signed-in'; me: TMe };
+
+type TSession = {
+  state: TSessionState;
+  signIn: (email: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+  /** The status switch and profile edits return a fresh user; keep the shell in step with it. */
+  updateUser: (user: TUser) => void;
+};
+
+const SessionContext = createContext<TSession | null>(null);
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const [state, setState] = useState<TSessionState>({ phase: 'loading' });
+
+  useEffect(() => {
+    let isCurrent = true;
+    api.get('/api/auth/me', ZMe).then(
+      (me) => {
+        if (isCurrent) setState({ phase: 'signed-in', me });
+      },
+      () => {
+        if (isCurrent) setState({ phase: 'anonymous' });
+      },
+    );
+    const unsubscribe = onUnauthorized(() => setState({ phase: 'anonymous' }));
+    return () => {
+      isCurrent = false;
+      unsubscribe();
+    };
+  }, []);
+
+  const signIn = useCallback(async (email: string, password: string) => {
+    const me = await api.post('/api/auth/login', { email, password }, ZMe, { isAuthAttempt: true });
+    setState({ phase: 'signed-in', me });
+  }, []);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.fire('/api/auth/logout', 'POST');
+    } finally {
+      setState({ phase: 'anonymous' });
+    }
+  }, []);
+
+  const updateUser = useCallback((user: TUser) => {
+    setState((prev) =>
+      prev.phase === 'signed-in' ? { phase: 'signed-in', me: { ...prev.me, user } } : prev,
+    );
+  }, []);
+
+  const value = useMemo(() => ({ state, signIn, signOut, updateUser }), [state, signIn, signOut, updateUser]);
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession(): TSession {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession must be used inside SessionProvider');
+  return session;
+}
+
+/** For screens that only render behind the sign-in guard. */
+export function useMe(): TMe {
+  const { state } = useSession();
+  if (state.phase !== 'signed-in') throw new Error('useMe used outside the signed-in area');
+  return state.me;
+}

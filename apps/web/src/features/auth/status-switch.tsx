@@ -1,0 +1,54 @@
+import { type TAgentStatus, ZAgentStatus, ZUser } from '@peakdesk/contracts';
+import { App, Segmented } from 'antd';
+import { useState } from 'react';
+import { api } from '../../lib/api-client.ts';
+import { errorMessage } from '../../lib/form-errors.ts';
+import { useI18n } from '../../lib/i18n.ts';
+import { useMe, useSession } from './session-context.tsx';
+
+const STATUS_COLORS: Record<TAgentStatus, string> = {
+  online: '#52c41a',
+  paused: '#faad14',
+  offline: '#bfbfbf',
+};
+
+export function StatusSwitch() {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const me = useMe();
+  const { updateUser } = useSession();
+  const [isSaving, setIsSaving] = useState(false);
+
+  const change = async (status: TAgentStatus) => {
+    setIsSaving(true);
+    try {
+      const user = await api.put('/api/me/status', { status }, ZUser);
+      updateUser(user);
+      message.success(t('status.changed', { status: t(`status.${user.status}`) }));
+    } catch (error) {
+      message.error(errorMessage(error, t('common.requestFailed')));
+    } finally {
+      setIsSaving(false);
+    }
+  };
+
+  return (
+    <Segmented<TAgentStatus>
+      data-testid="status-switch"
+      data-status={me.user.status}
+      size="small"
+      disabled={isSaving}
+      value={me.user.status}
+      onChange={change}
+      options={ZAgentStatus.options.map((status) => ({
+        value: status,
+        label: (
+          <span data-status-option={status} className="pd-status-option">
+            <span className="pd-status-dot" style={{ background: STATUS_COLORS[status] }} />
+            {t(`status.${status}`)}
+          </span>
+        ),
+      }))}
+    />
+  );
+}

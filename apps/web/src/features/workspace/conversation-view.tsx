@@ -1,0 +1,113 @@
+import type { TConversation, TTemplateVariables } from '@peakdesk/contracts';
+import { Alert, App, Button, Spin, Typography } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { errorMessage } from '../../lib/form-errors.ts';
+import { useI18n } from '../../lib/i18n.ts';
+import { useRealtime } from '../../lib/realtime-context.tsx';
+import { ComposeBox } from './compose-box.tsx';
+import { ConversationStatusTag } from './conversation-status-tag.tsx';
+import { MessageList } from './message-list.tsx';
+import { useConversationMessages } from './use-conversation-messages.ts';
+import { workspaceApi } from './workspace-api.ts';
+
+type TProps = {
+  conversation: TConversation;
+  meId: string;
+  onChanged: (conversation: TConversation) => void;
+  onRead: (conversationId: string) => void;
+};
+
+export function ConversationView({ conversation, meId, onChanged, onRead }: TProps) {
+  const { t } = useI18n();
+  const { message } = App.useApp();
+  const realtime = useRealtime();
+  const thread = useConversationMessages(conversation.id);
+  const [variables, setVariables] = useState<TTemplateVariables>({});
+  const [isResolving, setIsResolving] = useState(false);
+  const isClosed = conversation.status === 'resolved' || conversation.status === 'closed';
+
+  useEffect(() => {
+    let isCurrent = true;
+    setVariables({});
+    workspaceApi.variables(conversation.id).then(
+      (vars) => {
+        if (isCurrent) setVariables(vars);
+      },
+      // Without variables the scripts are inserted with their {placeholders}; the agent can still edit.
+      () => undefined,
+    );
+    return () => {
+      isCurrent = false;
+    };
+  }, [conversation.id]);
+
+  // Report reading up to the newest message while this chat is on screen.
+  const readUpTo = useRef({ conversationId: '', seq: 0 });
+  useEffect(() => {
+    const seq = thread.lastSeq;
+    const prev = readUpTo.current;
+    if (thread.isLoading || seq === 0 || (prev.conversationId === conversation.id && seq <= prev.seq)) return;
+    readUpTo.current = { conversationId: conversation.id, seq };
+    if (realtime) realtime.markRead(conversation.id, seq);
+    else workspaceApi.markRead(conversation.id, seq).catch(() => undefined);
+    onRead(conversation.id);
+  }, [thread.lastSeq, thread.isLoading, realtime, conversation.id, onRead]);
+
+  const resolve = async () => {
+    setIsResolving(true);
+    try {
+      onChanged(await workspaceApi.resolve(conversation.id));
+      message.success(t('ws.resolved'));
+    } catch (error) {
+      message.error(errorMessage(error, t('common.requestFailed')));
+    } finally {
+      setIsResolving(false);
+    }
+  };
+
+  const sendTyping = (isTyping: boolean) => realtime?.typing(conversation.id, isTyping);
+
+  return (
+    <section className="pd-thread" data-conversation-id={conversation.id}>
+      <header className="pd-thread__header">
+        <div className="pd-thread__who">
+          <Typography.Text strong className="pd-thread__name" data-testid="thread-customer-name">
+            {conversation.customerName}
+          </Typography.Text>
+          <Typography.Text type="secondary">{conversation.storeName}</Typography.Text>
+          <ConversationStatusTag status={conversation.status} />
+        </div>
+        {!isClosed && (
+          <Button loading={isResolving} onClick={resolve} data-testid="resolve-button">
+            {t('ws.resolve')}
+          </Button>
+        )}
+      </header>
+      {thread.error && <Alert type="error" banner title={thread.error} />}
+      {thread.isLoading ? (
+        <div className="pd-page-loading" style={{ flex: 1 }}>
+          <Spin />
+        </div>
+      ) : (
+        <MessageList
+          messages={thread.messages}
+          pending={thread.pending}
+          hasMore={thread.hasMore}
+          isLoadingOlder={thread.isLoadingOlder}
+          isPeerTyping={thread.isPeerTyping}
+          peerReadSeq={thread.peerReadSeq}
+          meId={meId}
+          onLoadOlder={thread.loadOlder}
+        />
+      )}
+      <ComposeBox
+        conversationId={conversation.id}
+        isDisabled={isClosed}
+        variables={variables}
+        onSendText={thread.sendText}
+        onSendImage={thread.sendImage}
+        onTyping={sendTyping}
+      />
+    </section>
+  );
+}

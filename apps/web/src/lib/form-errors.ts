@@ -1,0 +1,19 @@
+import type { FormInstance } from 'antd';
+import { ApiError } from './api-client.ts';
+
+/**
+ * Puts an API validation error next to the field it names; returns false when the error names no field
+ * of this form, so the caller shows it as a general message instead.
+ */
+export function applyFieldError(form: FormInstance, error: unknown, fields: readonly string[]): boolean {
+  if (!(error instanceof ApiError) || !error.field) return false;
+  // The server may name nested paths like `storeIds.0`; the form field is the first segment.
+  const name = error.field.split('.')[0] ?? error.field;
+  if (!fields.includes(name)) return false;
+  form.setFields([{ name, errors: [error.message] }]);
+  return true;
+}
+
+export function errorMessage(error: unknown, fallback: string): string {
+  return error instanceof ApiError || error instanceof Error ? error.message : fallback;
+}
