@@ -7,6 +7,7 @@ const projects = [
   'packages/db',
   'packages/workforce',
   'packages/text',
+  'packages/chat-client',
   'apps/server',
   'apps/cli',
   'apps/widget',

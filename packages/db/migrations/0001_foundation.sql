@@ -176,3 +176,9 @@ CREATE TABLE facts (
   data jsonb NOT NULL DEFAULT '{}'::jsonb
 );
 CREATE INDEX facts_org_kind_idx ON facts (org_id, kind, at);
+
+-- Server-wide settings shared by all instances (e.g. the generated visitor-token secret).
+CREATE TABLE settings (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);

@@ -177,3 +177,8 @@ export const facts = pgTable('facts', {
   at: ts('at').notNull().defaultNow(),
   data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
 });
+
+export const settings = pgTable('settings', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,97 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { registerDemoRoutes } from './demo/demo-page.routes.ts';
+import { bearerOf, SESSION_COOKIE } from './http/auth.ts';
+import { handleError } from './http/error-mapper.ts';
+import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
+import { registerStaticRoutes } from './http/static.routes.ts';
+import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { registerChatRoutes } from './modules/chat/chat.routes.ts';
+import { registerQuickRepliesRoutes } from './modules/quick-replies/quick-replies.routes.ts';
+import type { Services } from './services.ts';
+
+export type AppOptions = {
+  config: Config;
+  logger: Logger;
+  services: Services;
+  probe: ReadinessProbe;
+  isShuttingDown: () => boolean;
+  rateLimitRedis?: Redis | undefined;
+};
+
+export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: o.logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    trustProxy: true,
+    disableRequestLogging: true,
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.url.startsWith('/api/'))
+      req.log.info(
+        {
+          method: req.method,
+          url: req.url.split('?')[0],
+          status: reply.statusCode,
+          ms: Math.round(reply.elapsedTime),
+        },
+        'request',
+      );
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, {
+    max: o.config.rateLimitPerMinute,
+    timeWindow: 60_000,
+    ...(o.rateLimitRedis ? { redis: o.rateLimitRedis } : {}),
+    // Per token / session / visitor when the caller is known, per address otherwise.
+    keyGenerator: (req) => bearerOf(req) ?? req.cookies?.[SESSION_COOKIE] ?? req.ip,
+    allowList: (req) => req.url === '/health' || req.url === '/ready',
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `rate limit of ${ctx.max} requests per minute exceeded; retry in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'PeakDesk API',
+        version: '0.1.0',
+        description: 'Customer service for e-commerce promotion peaks',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'API token (pdk_…) or visitor token (vt1.…)',
+          },
+        },
+      },
+      security: [{ session: [] }, { bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  registerOpsRoutes(app, o.probe, o.isShuttingDown);
+  registerAccountsRoutes(app, o.services);
+  registerChatRoutes(app, o.services);
+  registerQuickRepliesRoutes(app, o.services);
+  registerDemoRoutes(app, o.services);
+  await registerStaticRoutes(app);
+  return app;
+}

@@ -1,0 +1,60 @@
+import type { Database } from '@peakdesk/db';
+import { hashPassword } from '../modules/accounts/secrets.ts';
+import { createQuickRepliesRepository } from '../modules/quick-replies/quick-replies.repository.ts';
+import type { Services } from '../services.ts';
+import { DEMO_PASSWORD, demoOrg, demoQuickReplies } from './demo-data.ts';
+
+export type DemoLogin = { email: string; password: string; role: string; name: string };
+
+/** Seeds the demo merchant once (idempotent); returns the logins to print. */
+export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> {
+  const logins = demoOrg.users.map((u) => ({
+    email: u.email,
+    password: DEMO_PASSWORD,
+    role: u.role,
+    name: u.name,
+  }));
+  if (await s.accounts.repo.findUserByEmail(demoOrg.users[0]!.email)) return logins;
+
+  const org = await s.accounts.repo.createOrganization(demoOrg.name);
+  const groups = new Map<string, string>();
+  for (const g of demoOrg.groups) {
+    const row = await s.accounts.repo.createGroup({
+      orgId: org.id,
+      name: g.name,
+      defaultMaxConcurrency: g.cap,
+    });
+    groups.set(g.name, row.id);
+  }
+  const storeIds: string[] = [];
+  for (const st of demoOrg.stores) {
+    const row = await s.accounts.repo.createStore({
+      orgId: org.id,
+      name: st.name,
+      platform: st.platform,
+      greeting: st.greeting,
+      defaultGroupId: groups.get(st.defaultGroup) ?? null,
+      identitySecret: st.identitySecret,
+    });
+    storeIds.push(row.id);
+  }
+  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  for (const u of demoOrg.users) {
+    await s.accounts.repo.createUser(
+      {
+        orgId: org.id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        passwordHash,
+        maxConcurrency: u.cap ?? null,
+      },
+      u.role === 'admin' ? [] : storeIds,
+      u.groups.map((g) => groups.get(g)!),
+    );
+  }
+  await createQuickRepliesRepository(db).insertMany(
+    demoQuickReplies.map((q) => ({ orgId: org.id, ownerId: null, ...q })),
+  );
+  return logins;
+}

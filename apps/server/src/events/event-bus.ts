@@ -1,0 +1,62 @@
+import type { TConversation, TMessage } from '@peakdesk/contracts';
+
+/**
+ * The event catalogue. Events are published only after the transaction that caused them committed;
+ * listeners (realtime push, facts, later QA and automations) never run inside a write.
+ */
+export type DomainEvents = {
+  'message.created': { orgId: string; message: TMessage; conversation: ConversationRef };
+  'conversation.updated': { orgId: string; conversation: TConversation; previousAssigneeId: string | null };
+  'agent.status_changed': { orgId: string; userId: string; status: 'online' | 'paused' | 'offline' };
+  'typing.changed': {
+    orgId: string;
+    conversation: ConversationRef;
+    senderType: 'customer' | 'agent';
+    isTyping: boolean;
+  };
+  'read.changed': {
+    orgId: string;
+    conversation: ConversationRef;
+    readerType: 'customer' | 'agent';
+    seq: number;
+  };
+};
+
+/** What a listener needs to address a conversation's audience without another query. */
+export type ConversationRef = {
+  id: string;
+  storeId: string;
+  customerId: string;
+  groupId: string | null;
+  assigneeId: string | null;
+};
+
+type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void | Promise<void>;
+
+export type EventBus = {
+  publish<K extends keyof DomainEvents>(name: K, payload: DomainEvents[K]): void;
+  subscribe<K extends keyof DomainEvents>(name: K, listener: Listener<K>): () => void;
+};
+
+export function createEventBus(onListenerError: (name: string, error: unknown) => void): EventBus {
+  const listeners = new Map<string, Set<(p: unknown) => void | Promise<void>>>();
+  return {
+    publish(name, payload) {
+      for (const l of listeners.get(name) ?? []) {
+        try {
+          const r = l(payload);
+          if (r instanceof Promise) r.catch((e: unknown) => onListenerError(name, e));
+        } catch (e) {
+          onListenerError(name, e);
+        }
+      }
+    },
+    subscribe(name, listener) {
+      const set = listeners.get(name) ?? new Set();
+      listeners.set(name, set);
+      const l = listener as (p: unknown) => void | Promise<void>;
+      set.add(l);
+      return () => set.delete(l);
+    },
+  };
+}

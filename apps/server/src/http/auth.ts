@@ -1,0 +1,58 @@
+import type { FastifyRequest } from 'fastify';
+import type { Caller, CustomerCaller, UserCaller } from './caller.ts';
+import { DomainError, forbidden } from './domain-error.ts';
+
+export const SESSION_COOKIE = 'pd_session';
+
+export type CallerResolvers = {
+  resolveSession(token: string): Promise<UserCaller | null>;
+  resolveApiToken(token: string): Promise<UserCaller | null>;
+  resolveVisitor(token: string): Promise<CustomerCaller | null>;
+};
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    callerPromise?: Promise<Caller | null>;
+  }
+}
+
+export function bearerOf(request: FastifyRequest): string | undefined {
+  const h = request.headers.authorization;
+  return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
+}
+
+/** Resolves who is calling from the session cookie, an API token (pdk_…) or a visitor token (vt1.…). */
+export function resolveCaller(resolvers: CallerResolvers, request: FastifyRequest): Promise<Caller | null> {
+  request.callerPromise ??= (async () => {
+    const bearer = bearerOf(request);
+    if (bearer?.startsWith('pdk_')) return resolvers.resolveApiToken(bearer);
+    if (bearer?.startsWith('vt1.')) return resolvers.resolveVisitor(bearer);
+    if (bearer?.startsWith('pds_')) return resolvers.resolveSession(bearer);
+    const cookie = request.cookies?.[SESSION_COOKIE];
+    return cookie ? resolvers.resolveSession(cookie) : null;
+  })();
+  return request.callerPromise;
+}
+
+export async function userOf(resolvers: CallerResolvers, request: FastifyRequest): Promise<UserCaller> {
+  const caller = await resolveCaller(resolvers, request);
+  if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
+  if (caller.kind !== 'user') throw forbidden('agents only');
+  return caller;
+}
+
+export async function customerOf(
+  resolvers: CallerResolvers,
+  request: FastifyRequest,
+): Promise<CustomerCaller> {
+  const caller = await resolveCaller(resolvers, request);
+  if (caller?.kind !== 'customer')
+    throw new DomainError('unauthenticated', 'unauthenticated', 'a visitor token is required');
+  return caller;
+}
+
+export async function anyCallerOf(resolvers: CallerResolvers, request: FastifyRequest): Promise<Caller> {
+  const caller = await resolveCaller(resolvers, request);
+  if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
+  return caller;
+}

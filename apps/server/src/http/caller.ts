@@ -1,0 +1,35 @@
+import type { TRole } from '@peakdesk/contracts';
+import { DomainError, forbidden } from './domain-error.ts';
+
+/** Who is asking. Every service call takes one; every query is scoped by its orgId. */
+export type UserCaller = {
+  kind: 'user';
+  userId: string;
+  orgId: string;
+  role: TRole;
+  name: string;
+  /** null = every store of the organisation (admins). */
+  storeIds: string[] | null;
+  groupIds: string[];
+  via: 'session' | 'token';
+};
+export type CustomerCaller = { kind: 'customer'; customerId: string; storeId: string; orgId: string };
+export type Caller = UserCaller | CustomerCaller;
+
+export function canAccessStore(caller: UserCaller, storeId: string): boolean {
+  return caller.storeIds === null || caller.storeIds.includes(storeId);
+}
+
+export function requireRole(caller: Caller, ...roles: TRole[]): UserCaller {
+  if (caller.kind !== 'user') throw forbidden('agents only');
+  if (!roles.includes(caller.role)) throw forbidden(`requires role ${roles.join(' or ')}`);
+  return caller;
+}
+
+export function requireUser(caller: Caller | undefined): UserCaller {
+  if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
+  if (caller.kind !== 'user') throw forbidden('agents only');
+  return caller;
+}
+
+export const isSupervisorOrAdmin = (c: UserCaller) => c.role === 'admin' || c.role === 'supervisor';

@@ -1,0 +1,2 @@
+export { type Config, ConfigError, parseConfig } from './config.ts';
+export { type RunningServer, startServer } from './main.ts';

@@ -1,0 +1,101 @@
+import { type DatabaseHandle, openDatabase, queryRows, sql } from '@peakdesk/db';
+import { Redis } from 'ioredis';
+import pino, { type Logger } from 'pino';
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { type DemoLogin, seedDemo } from './demo/seed-demo.ts';
+import { createEventBus } from './events/event-bus.ts';
+import { createRealtimeGateway } from './realtime/gateway.ts';
+import { createServices, type Services } from './services.ts';
+
+export type RunningServer = {
+  port: number;
+  url: string;
+  services: Services;
+  db: DatabaseHandle;
+  logger: Logger;
+  demoLogins: DemoLogin[];
+  close(): Promise<void>;
+};
+
+/** Wiring only: config → db → services → http + realtime. */
+export async function startServer(
+  config: Config,
+  opts: { demo?: boolean; logger?: Logger } = {},
+): Promise<RunningServer> {
+  const logger = opts.logger ?? pino({ level: config.logLevel, base: { instance: config.instanceId } });
+  const db = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+  });
+  const bus = createEventBus((name, error) =>
+    logger.error({ err: error, event: name }, 'event listener failed'),
+  );
+  const services = await createServices(db.db, bus, config);
+  const rateLimitRedis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : undefined;
+  rateLimitRedis?.on('error', () => {});
+
+  let shuttingDown = false;
+  const app = await buildApp({
+    config,
+    logger,
+    services,
+    rateLimitRedis,
+    isShuttingDown: () => shuttingDown,
+    probe: async () => {
+      const checks: Record<string, string> = {};
+      try {
+        await queryRows(db.db, sql`SELECT 1`);
+        checks.database = 'ok';
+      } catch (e) {
+        checks.database = e instanceof Error ? e.message : 'error';
+      }
+      if (rateLimitRedis) checks.redis = rateLimitRedis.status === 'ready' ? 'ok' : rateLimitRedis.status;
+      return { ok: Object.values(checks).every((v) => v === 'ok'), checks };
+    },
+  });
+  await app.ready();
+  const gateway = await createRealtimeGateway({
+    httpServer: app.server,
+    services,
+    bus,
+    redisUrl: config.redisUrl,
+    logger,
+    messagesPerSecond: config.socketMessagesPerSecond,
+  });
+  const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, db: db.kind, redis: Boolean(config.redisUrl) }, 'peakdesk listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    services,
+    db,
+    logger,
+    demoLogins,
+    /**
+     * Graceful stop: refuse new work, disconnect sockets (clients reconnect to another instance and
+     * resend anything unacknowledged), let in-flight handlers commit, then close the database.
+     */
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        await gateway.close();
+        await app.close();
+        const deadline = Date.now() + 10_000;
+        while (gateway.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        rateLimitRedis?.disconnect();
+        await db.close();
+        logger.info('peakdesk stopped');
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import {
+  ZApiToken,
+  ZAuditEntry,
+  ZChangePasswordRequest,
+  ZCreatedToken,
+  ZCreateGroupRequest,
+  ZCreateStoreRequest,
+  ZCreateTokenRequest,
+  ZCreateUserRequest,
+  ZId,
+  ZLoginRequest,
+  ZMe,
+  ZOk,
+  ZSetStatusRequest,
+  ZSkillGroup,
+  ZUpdateGroupRequest,
+  ZUpdateStoreRequest,
+  ZUpdateUserRequest,
+  ZUser,
+} from '@peakdesk/contracts';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { bearerOf, SESSION_COOKIE, userOf } from '../../http/auth.ts';
+import type { Services } from '../../services.ts';
+
+const ZIdParams = z.object({ id: ZId });
+
+export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const user = (req: Parameters<typeof userOf>[1]) => userOf(s.resolvers, req);
+
+  r.post(
+    '/api/auth/login',
+    {
+      schema: { tags: ['auth'], body: ZLoginRequest, response: { 200: ZMe } },
+      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+    },
+    async (req, reply) => {
+      const { token, maxAgeSeconds } = await s.accounts.login(req.body.email, req.body.password);
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'lax',
+        path: '/',
+        maxAge: maxAgeSeconds,
+        secure: req.protocol === 'https',
+      });
+      const caller = await s.accounts.resolveSession(token);
+      return s.accounts.me(caller!);
+    },
+  );
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 200: ZOk } } }, async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE] ?? bearerOf(req);
+    if (token) await s.accounts.logout(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true as const };
+  });
+  r.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: ZMe } } }, async (req) =>
+    s.accounts.me(await user(req)),
+  );
+  r.post(
+    '/api/auth/password',
+    { schema: { tags: ['auth'], body: ZChangePasswordRequest, response: { 200: ZOk } } },
+    async (req) => {
+      await s.accounts.changePassword(
+        await user(req),
+        req.body.currentPassword,
+        req.body.newPassword,
+        req.cookies[SESSION_COOKIE] ?? bearerOf(req),
+      );
+      return { ok: true as const };
+    },
+  );
+  r.put(
+    '/api/me/status',
+    { schema: { tags: ['agents'], body: ZSetStatusRequest, response: { 200: ZUser } } },
+    async (req) => s.accounts.setStatus(await user(req), req.body.status),
+  );
+
+  r.get('/api/users', { schema: { tags: ['admin'], response: { 200: z.array(ZUser) } } }, async (req) =>
+    s.accounts.listUsers(await user(req)),
+  );
+  r.post(
+    '/api/users',
+    { schema: { tags: ['admin'], body: ZCreateUserRequest, response: { 201: ZUser } } },
+    async (req, reply) => reply.status(201).send(await s.accounts.createUser(await user(req), req.body)),
+  );
+  r.patch(
+    '/api/users/:id',
+    { schema: { tags: ['admin'], params: ZIdParams, body: ZUpdateUserRequest, response: { 200: ZUser } } },
+    async (req) => s.accounts.updateUser(await user(req), req.params.id, req.body),
+  );
+
+  r.get('/api/stores', { schema: { tags: ['admin'] } }, async (req) =>
+    s.accounts.listStores(await user(req)),
+  );
+  r.post('/api/stores', { schema: { tags: ['admin'], body: ZCreateStoreRequest } }, async (req, reply) =>
+    reply.status(201).send(await s.accounts.createStore(await user(req), req.body)),
+  );
+  r.patch(
+    '/api/stores/:id',
+    { schema: { tags: ['admin'], params: ZIdParams, body: ZUpdateStoreRequest } },
+    async (req) => s.accounts.updateStore(await user(req), req.params.id, req.body),
+  );
+
+  r.get(
+    '/api/groups',
+    { schema: { tags: ['admin'], response: { 200: z.array(ZSkillGroup) } } },
+    async (req) => s.accounts.listGroups(await user(req)),
+  );
+  r.post(
+    '/api/groups',
+    { schema: { tags: ['admin'], body: ZCreateGroupRequest, response: { 201: ZSkillGroup } } },
+    async (req, reply) => reply.status(201).send(await s.accounts.createGroup(await user(req), req.body)),
+  );
+  r.patch(
+    '/api/groups/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        params: ZIdParams,
+        body: ZUpdateGroupRequest,
+        response: { 200: ZSkillGroup },
+      },
+    },
+    async (req) => s.accounts.updateGroup(await user(req), req.params.id, req.body),
+  );
+
+  r.get('/api/tokens', { schema: { tags: ['admin'], response: { 200: z.array(ZApiToken) } } }, async (req) =>
+    s.accounts.listTokens(await user(req)),
+  );
+  r.post(
+    '/api/tokens',
+    { schema: { tags: ['admin'], body: ZCreateTokenRequest, response: { 201: ZCreatedToken } } },
+    async (req, reply) =>
+      reply.status(201).send(await s.accounts.createToken(await user(req), req.body.name)),
+  );
+  r.delete(
+    '/api/tokens/:id',
+    { schema: { tags: ['admin'], params: ZIdParams, response: { 200: ZOk } } },
+    async (req) => {
+      await s.accounts.revokeToken(await user(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
+
+  r.get(
+    '/api/audit',
+    {
+      schema: {
+        tags: ['admin'],
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: z.array(ZAuditEntry) },
+      },
+    },
+    async (req) => s.audit.list(await user(req), req.query.limit),
+  );
+}

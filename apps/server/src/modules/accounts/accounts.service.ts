@@ -1,0 +1,261 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  TAgentStatus,
+  TCreateUserRequest,
+  TMe,
+  TPlatform,
+  TSkillGroup,
+  TStore,
+  TUpdateUserRequest,
+  TUser,
+} from '@peakdesk/contracts';
+import type { Database } from '@peakdesk/db';
+import type { EventBus } from '../../events/event-bus.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
+import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import {
+  createAccountsRepository,
+  type GroupRow,
+  type StoreRow,
+  type UserWithScope,
+} from './accounts.repository.ts';
+import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts';
+
+const SESSION_DAYS = 7;
+
+export const toUserDto = (u: UserWithScope): TUser => ({
+  id: u.id,
+  orgId: u.orgId,
+  email: u.email,
+  name: u.name,
+  role: u.role,
+  status: u.status,
+  maxConcurrency: u.maxConcurrency,
+  storeIds: u.storeIds,
+  groupIds: u.groupIds,
+  disabled: u.disabled,
+});
+export const toStoreDto = (s: StoreRow): TStore => ({
+  id: s.id,
+  name: s.name,
+  platform: s.platform,
+  defaultGroupId: s.defaultGroupId,
+  greeting: s.greeting,
+});
+const toGroupDto = (g: GroupRow): TSkillGroup => ({
+  id: g.id,
+  name: g.name,
+  defaultMaxConcurrency: g.defaultMaxConcurrency,
+});
+
+export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller => ({
+  kind: 'user',
+  userId: u.id,
+  orgId: u.orgId,
+  role: u.role,
+  name: u.name,
+  storeIds: u.role === 'admin' ? null : u.storeIds,
+  groupIds: u.groupIds,
+  via,
+});
+
+export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditService };
+
+export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
+  const repo = createAccountsRepository(db);
+
+  async function assertStoresAndGroups(orgId: string, storeIds: string[] = [], groupIds: string[] = []) {
+    const [stores, groups] = await Promise.all([repo.listStores(orgId), repo.listGroups(orgId)]);
+    for (const id of storeIds)
+      if (!stores.some((s) => s.id === id)) throw invalidInput('storeIds', `unknown store ${id}`);
+    for (const id of groupIds)
+      if (!groups.some((g) => g.id === id)) throw invalidInput('groupIds', `unknown group ${id}`);
+  }
+
+  return {
+    repo,
+
+    async login(email: string, password: string) {
+      const user = await repo.findUserByEmail(email.trim());
+      // Same message for unknown user and wrong password: no account enumeration.
+      const ok = user && !user.disabled && (await verifyPassword(user.passwordHash, password));
+      if (!user || !ok)
+        throw new DomainError('unauthenticated', 'invalid_credentials', 'wrong email or password');
+      const token = newToken('pds');
+      await repo.createSession(hashToken(token), user.id, new Date(Date.now() + SESSION_DAYS * 86_400_000));
+      return { token, maxAgeSeconds: SESSION_DAYS * 86_400 };
+    },
+    async logout(sessionToken: string) {
+      await repo.deleteSession(hashToken(sessionToken));
+    },
+    async resolveSession(sessionToken: string): Promise<UserCaller | null> {
+      const user = await repo.findSessionUser(hashToken(sessionToken));
+      return user && !user.disabled ? toCaller(user, 'session') : null;
+    },
+    async resolveApiToken(token: string): Promise<UserCaller | null> {
+      const user = await repo.findTokenUser(hashToken(token));
+      return user && !user.disabled ? toCaller(user, 'token') : null;
+    },
+    async me(caller: UserCaller): Promise<TMe> {
+      const [user, org] = await Promise.all([
+        repo.getUser(caller.orgId, caller.userId),
+        repo.getOrganization(caller.orgId),
+      ]);
+      if (!user || !org) throw notFound('user');
+      return { user: toUserDto(user), orgName: org.name };
+    },
+    async changePassword(
+      caller: UserCaller,
+      currentPassword: string,
+      newPassword: string,
+      keepSession?: string,
+    ) {
+      const user = await repo.getUser(caller.orgId, caller.userId);
+      if (!user || !(await verifyPassword(user.passwordHash, currentPassword)))
+        throw new DomainError(
+          'invalid_input',
+          'wrong_password',
+          'currentPassword: does not match',
+          'currentPassword',
+        );
+      await repo.updateUser(caller.orgId, caller.userId, { passwordHash: await hashPassword(newPassword) });
+      // Other sessions end: a changed password must lock out whoever knew the old one.
+      await repo.deleteUserSessions(caller.userId, keepSession ? hashToken(keepSession) : undefined);
+    },
+    async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
+      await repo.updateUser(caller.orgId, caller.userId, { status });
+      const user = await repo.getUser(caller.orgId, caller.userId);
+      if (!user) throw notFound('user');
+      bus.publish('agent.status_changed', { orgId: caller.orgId, userId: caller.userId, status });
+      return toUserDto(user);
+    },
+
+    async listUsers(caller: UserCaller): Promise<TUser[]> {
+      requireRole(caller, 'admin', 'supervisor');
+      return (await repo.listUsers(caller.orgId)).map(toUserDto);
+    },
+    async createUser(caller: UserCaller, req: TCreateUserRequest): Promise<TUser> {
+      requireRole(caller, 'admin');
+      await assertStoresAndGroups(caller.orgId, req.storeIds, req.groupIds);
+      if (await repo.findUserByEmail(req.email))
+        throw new DomainError('conflict', 'email_taken', 'email: already in use', 'email');
+      const row = await repo.createUser(
+        {
+          orgId: caller.orgId,
+          email: req.email,
+          name: req.name,
+          role: req.role,
+          passwordHash: await hashPassword(req.password),
+          maxConcurrency: req.maxConcurrency ?? null,
+        },
+        req.storeIds,
+        req.groupIds,
+      );
+      await audit.record(caller, 'user.create', 'user', row.id, { email: row.email, role: row.role });
+      return toUserDto((await repo.getUser(caller.orgId, row.id))!);
+    },
+    async updateUser(caller: UserCaller, id: string, req: TUpdateUserRequest): Promise<TUser> {
+      requireRole(caller, 'admin');
+      await assertStoresAndGroups(caller.orgId, req.storeIds, req.groupIds);
+      const { storeIds, groupIds, ...values } = req;
+      const row = await repo.updateUser(caller.orgId, id, values, storeIds, groupIds);
+      if (!row) throw notFound('user');
+      await audit.record(caller, 'user.update', 'user', id, { ...req });
+      return toUserDto((await repo.getUser(caller.orgId, id))!);
+    },
+
+    async listStores(caller: UserCaller) {
+      const rows = await repo.listStores(caller.orgId);
+      const visible = caller.storeIds === null ? rows : rows.filter((s) => caller.storeIds?.includes(s.id));
+      return visible.map((s) =>
+        caller.role === 'admin' ? { ...toStoreDto(s), identitySecret: s.identitySecret } : toStoreDto(s),
+      );
+    },
+    async createStore(
+      caller: UserCaller,
+      req: { name: string; platform: TPlatform; defaultGroupId?: string | null; greeting: string },
+    ) {
+      requireRole(caller, 'admin');
+      if (req.defaultGroupId) await assertStoresAndGroups(caller.orgId, [], [req.defaultGroupId]);
+      const row = await repo.createStore({
+        orgId: caller.orgId,
+        name: req.name,
+        platform: req.platform,
+        defaultGroupId: req.defaultGroupId ?? null,
+        greeting: req.greeting,
+        identitySecret: randomBytes(24).toString('hex'),
+      });
+      await audit.record(caller, 'store.create', 'store', row.id, { name: row.name, platform: row.platform });
+      return { ...toStoreDto(row), identitySecret: row.identitySecret };
+    },
+    async updateStore(
+      caller: UserCaller,
+      id: string,
+      req: Partial<{ name: string; platform: TPlatform; defaultGroupId: string | null; greeting: string }>,
+    ) {
+      requireRole(caller, 'admin');
+      if (req.defaultGroupId) await assertStoresAndGroups(caller.orgId, [], [req.defaultGroupId]);
+      const row = await repo.updateStore(caller.orgId, id, req);
+      if (!row) throw notFound('store');
+      await audit.record(caller, 'store.update', 'store', id, { ...req });
+      return { ...toStoreDto(row), identitySecret: row.identitySecret };
+    },
+
+    async listGroups(caller: UserCaller): Promise<TSkillGroup[]> {
+      return (await repo.listGroups(caller.orgId)).map(toGroupDto);
+    },
+    async createGroup(caller: UserCaller, req: { name: string; defaultMaxConcurrency: number }) {
+      requireRole(caller, 'admin');
+      if ((await repo.listGroups(caller.orgId)).some((g) => g.name === req.name))
+        throw new DomainError('conflict', 'group_name_taken', 'name: a group with this name exists', 'name');
+      const row = await repo.createGroup({ orgId: caller.orgId, ...req });
+      await audit.record(caller, 'group.create', 'group', row.id, { ...req });
+      return toGroupDto(row);
+    },
+    async updateGroup(
+      caller: UserCaller,
+      id: string,
+      req: Partial<{ name: string; defaultMaxConcurrency: number }>,
+    ) {
+      requireRole(caller, 'admin');
+      const row = await repo.updateGroup(caller.orgId, id, req);
+      if (!row) throw notFound('group');
+      await audit.record(caller, 'group.update', 'group', id, { ...req });
+      return toGroupDto(row);
+    },
+
+    async listTokens(caller: UserCaller) {
+      requireRole(caller, 'admin');
+      return (await repo.listApiTokens(caller.orgId)).map((t) => ({
+        id: t.id,
+        name: t.name,
+        createdAt: t.createdAt.toISOString(),
+        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        revokedAt: t.revokedAt?.toISOString() ?? null,
+      }));
+    },
+    async createToken(caller: UserCaller, name: string) {
+      requireRole(caller, 'admin');
+      const token = newToken('pdk');
+      const row = await repo.createApiToken(caller.orgId, caller.userId, name, hashToken(token));
+      await audit.record(caller, 'token.create', 'api_token', row.id, { name });
+      return {
+        id: row.id,
+        name: row.name,
+        createdAt: row.createdAt.toISOString(),
+        lastUsedAt: null,
+        revokedAt: null,
+        token,
+      };
+    },
+    async revokeToken(caller: UserCaller, id: string) {
+      requireRole(caller, 'admin');
+      const row = await repo.revokeApiToken(caller.orgId, id);
+      if (!row) throw notFound('api_token');
+      await audit.record(caller, 'token.revoke', 'api_token', id, { name: row.name });
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;

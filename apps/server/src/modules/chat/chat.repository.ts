@@ -1,0 +1,274 @@
+import { type Database, queryRows, schema, sql } from '@peakdesk/db';
+import { and, desc, eq, inArray } from 'drizzle-orm';
+
+const { customers, conversations, attachments } = schema;
+
+export type ConversationRow = typeof conversations.$inferSelect;
+export type CustomerRow = typeof customers.$inferSelect;
+
+export type MessageRecord = {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  sender_type: 'customer' | 'agent' | 'bot' | 'system';
+  sender_id: string | null;
+  sender_name: string | null;
+  client_id: string;
+  type: 'text' | 'image' | 'system';
+  body: string;
+  attachment_id: string | null;
+  created_at: Date | string;
+};
+
+export type ConversationListRecord = {
+  id: string;
+  store_id: string;
+  store_name: string;
+  customer_id: string;
+  customer_name: string;
+  group_id: string | null;
+  assignee_id: string | null;
+  status: ConversationRow['status'];
+  priority: number;
+  last_seq: number | string;
+  unread: number | string;
+  preview: string | null;
+  created_at: Date | string;
+  last_message_at: Date | string;
+};
+
+/** The stored message plus the conversation as the same statement left it (no second round trip). */
+export type InsertedMessage = MessageRecord & {
+  conv_status: ConversationRow['status'];
+  conv_store_id: string;
+  conv_customer_id: string;
+  conv_group_id: string | null;
+  conv_assignee_id: string | null;
+  conv_has_agent_reply: boolean;
+};
+
+export type InsertMessageInput = {
+  orgId: string;
+  conversationId: string;
+  senderType: MessageRecord['sender_type'];
+  senderId: string | null;
+  clientId: string;
+  type: MessageRecord['type'];
+  body: string;
+  attachmentId: string | null;
+};
+
+const conversationSelect = sql`
+  SELECT c.id, c.store_id, s.name AS store_name, c.customer_id, cu.name AS customer_name, c.group_id,
+    c.assignee_id, c.status, c.priority, c.last_seq, c.created_at, c.last_message_at,
+    (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'customer'
+       AND m.seq > c.agent_read_seq) AS unread,
+    (SELECT CASE WHEN m.type = 'image' THEN '[image]' ELSE left(m.body, 80) END FROM messages m
+       WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS preview
+  FROM conversations c
+  JOIN stores s ON s.id = c.store_id
+  JOIN customers cu ON cu.id = c.customer_id`;
+
+export function createChatRepository(db: Database) {
+  return {
+    async findCustomerByBuyer(storeId: string, buyerId: string) {
+      const [row] = await db
+        .select()
+        .from(customers)
+        .where(and(eq(customers.storeId, storeId), eq(customers.buyerId, buyerId)));
+      return row ?? null;
+    },
+    async createCustomer(values: typeof customers.$inferInsert) {
+      // A buyer id is unique per store; two devices racing to create it end with the same row.
+      const [row] = await db.insert(customers).values(values).onConflictDoNothing().returning();
+      if (row) return row;
+      const existing = values.buyerId ? await this.findCustomerByBuyer(values.storeId, values.buyerId) : null;
+      if (!existing) throw new Error('customer insert conflicted but no row was found');
+      return existing;
+    },
+    async getCustomer(id: string) {
+      const [row] = await db.select().from(customers).where(eq(customers.id, id));
+      return row ?? null;
+    },
+    async touchCustomer(id: string, name?: string) {
+      await db
+        .update(customers)
+        .set({ lastSeenAt: new Date(), ...(name ? { name } : {}) })
+        .where(eq(customers.id, id));
+    },
+
+    async getConversation(id: string) {
+      const [row] = await db.select().from(conversations).where(eq(conversations.id, id));
+      return row ?? null;
+    },
+    async findActiveConversation(customerId: string) {
+      const [row] = await db
+        .select()
+        .from(conversations)
+        .where(
+          and(
+            eq(conversations.customerId, customerId),
+            inArray(conversations.status, ['bot', 'queued', 'assigned']),
+          ),
+        )
+        .orderBy(desc(conversations.createdAt))
+        .limit(1);
+      return row ?? null;
+    },
+    async createConversation(values: typeof conversations.$inferInsert) {
+      const [row] = await db.insert(conversations).values(values).returning();
+      return row!;
+    },
+    /** Compare-and-set on status so two instances never apply conflicting transitions. */
+    async updateConversationIf(
+      id: string,
+      expectedStatus: ConversationRow['status'],
+      patch: Partial<typeof conversations.$inferInsert>,
+    ) {
+      const [row] = await db
+        .update(conversations)
+        .set(patch)
+        .where(and(eq(conversations.id, id), eq(conversations.status, expectedStatus)))
+        .returning();
+      return row ?? null;
+    },
+    async conversationsOfCustomer(customerId: string, limit = 20) {
+      return db
+        .select()
+        .from(conversations)
+        .where(eq(conversations.customerId, customerId))
+        .orderBy(desc(conversations.createdAt))
+        .limit(limit);
+    },
+
+    /**
+     * Stores a message with the next sequence number in one statement. Returns null when this
+     * (conversation, sender type, client id) was stored before: the caller answers with the original.
+     */
+    async insertMessage(m: InsertMessageInput): Promise<InsertedMessage | null> {
+      const rows = await queryRows<InsertedMessage>(
+        db,
+        sql`WITH c AS (
+            UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now()
+            WHERE id = ${m.conversationId}
+            RETURNING last_seq, status, store_id, customer_id, group_id, assignee_id, first_agent_reply_at)
+          INSERT INTO messages (org_id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id)
+          SELECT ${m.orgId}::uuid, ${m.conversationId}::uuid, c.last_seq, ${m.senderType}, ${m.senderId}::uuid,
+            ${m.clientId}, ${m.type}, ${m.body}, ${m.attachmentId}::uuid
+          FROM c
+          ON CONFLICT (conversation_id, sender_type, client_id) DO NOTHING
+          RETURNING id, conversation_id, seq, sender_type, sender_id, NULL::text AS sender_name, client_id, type, body,
+            attachment_id, created_at, (SELECT status FROM c) AS conv_status, (SELECT store_id FROM c) AS conv_store_id,
+            (SELECT customer_id FROM c) AS conv_customer_id, (SELECT group_id FROM c) AS conv_group_id,
+            (SELECT assignee_id FROM c) AS conv_assignee_id,
+            (SELECT first_agent_reply_at IS NOT NULL FROM c) AS conv_has_agent_reply`,
+      );
+      return rows[0] ?? null;
+    },
+    async findMessageByClientId(conversationId: string, senderType: string, clientId: string) {
+      const rows = await queryRows<MessageRecord>(
+        db,
+        sql`SELECT m.*, u.name AS sender_name FROM messages m LEFT JOIN users u ON u.id = m.sender_id
+            WHERE m.conversation_id = ${conversationId} AND m.sender_type = ${senderType} AND m.client_id = ${clientId}`,
+      );
+      return rows[0] ?? null;
+    },
+    async history(
+      conversationId: string,
+      q: { afterSeq?: number | undefined; beforeSeq?: number | undefined; limit: number },
+    ) {
+      // Fetch one extra row to know whether another page exists.
+      const take = q.limit + 1;
+      const rows =
+        q.afterSeq !== undefined
+          ? await queryRows<MessageRecord>(
+              db,
+              sql`SELECT m.*, u.name AS sender_name FROM messages m LEFT JOIN users u ON u.id = m.sender_id
+                  WHERE m.conversation_id = ${conversationId} AND m.seq > ${q.afterSeq} ORDER BY m.seq ASC LIMIT ${take}`,
+            )
+          : (
+              await queryRows<MessageRecord>(
+                db,
+                sql`SELECT m.*, u.name AS sender_name FROM messages m LEFT JOIN users u ON u.id = m.sender_id
+                    WHERE m.conversation_id = ${conversationId} AND m.seq < ${q.beforeSeq ?? Number.MAX_SAFE_INTEGER}
+                    ORDER BY m.seq DESC LIMIT ${take}`,
+              )
+            ).reverse();
+      const hasMore = rows.length > q.limit;
+      if (!hasMore) return { rows, hasMore };
+      return { rows: q.afterSeq !== undefined ? rows.slice(0, q.limit) : rows.slice(1), hasMore };
+    },
+    async setReadSeq(conversationId: string, reader: 'agent' | 'customer', seq: number) {
+      // GREATEST: read state only moves forward, whatever order acknowledgements arrive in.
+      if (reader === 'agent') {
+        await db.execute(
+          sql`UPDATE conversations SET agent_read_seq = GREATEST(agent_read_seq, LEAST(${seq}, last_seq)) WHERE id = ${conversationId}`,
+        );
+      } else {
+        await db.execute(
+          sql`UPDATE conversations SET customer_read_seq = GREATEST(customer_read_seq, LEAST(${seq}, last_seq)) WHERE id = ${conversationId}`,
+        );
+      }
+    },
+    async markFirstAgentReply(conversationId: string) {
+      await db.execute(
+        sql`UPDATE conversations SET first_agent_reply_at = now() WHERE id = ${conversationId} AND first_agent_reply_at IS NULL`,
+      );
+    },
+
+    async listConversations(
+      orgId: string,
+      f: {
+        assigneeId?: string;
+        status?: ConversationRow['status'];
+        storeIds: string[] | null;
+        groupIds?: string[];
+        limit: number;
+      },
+    ) {
+      const conds = [sql`c.org_id = ${orgId}`];
+      if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);
+      if (f.status) conds.push(sql`c.status = ${f.status}`);
+      if (f.storeIds) {
+        if (f.storeIds.length === 0) return [];
+        conds.push(
+          sql`c.store_id IN (${sql.join(
+            f.storeIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
+      }
+      if (f.groupIds) {
+        if (f.groupIds.length === 0) return [];
+        conds.push(
+          sql`c.group_id IN (${sql.join(
+            f.groupIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+        );
+      }
+      return queryRows<ConversationListRecord>(
+        db,
+        sql`${conversationSelect} WHERE ${sql.join(conds, sql` AND `)} ORDER BY c.last_message_at DESC LIMIT ${f.limit}`,
+      );
+    },
+    async getConversationListRecord(id: string) {
+      const rows = await queryRows<ConversationListRecord>(db, sql`${conversationSelect} WHERE c.id = ${id}`);
+      return rows[0] ?? null;
+    },
+
+    async insertAttachment(values: typeof attachments.$inferInsert) {
+      const [row] = await db
+        .insert(attachments)
+        .values(values)
+        .returning({ id: attachments.id, mime: attachments.mime, size: attachments.size });
+      return row!;
+    },
+    async getAttachment(id: string) {
+      const [row] = await db.select().from(attachments).where(eq(attachments.id, id));
+      return row ?? null;
+    },
+  };
+}
+
+export type ChatRepository = ReturnType<typeof createChatRepository>;

@@ -1,0 +1,521 @@
+import { randomUUID } from 'node:crypto';
+import {
+  IMAGE_MAX_BYTES,
+  IMAGE_MIME_TYPES,
+  type TConversation,
+  type TConversationStatus,
+  type TCustomerProfile,
+  type THistoryPage,
+  type THistoryQuery,
+  type TMessage,
+  type TSendMessageRequest,
+  type TWidgetSession,
+  type TWidgetSessionRequest,
+} from '@peakdesk/contracts';
+import type { Database } from '@peakdesk/db';
+import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
+import {
+  type Caller,
+  type CustomerCaller,
+  canAccessStore,
+  isSupervisorOrAdmin,
+  type UserCaller,
+} from '../../http/caller.ts';
+import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
+import type { AccountsRepository } from '../accounts/accounts.repository.ts';
+import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
+import { recordFacts } from '../facts/facts.service.ts';
+import type { RoutingService } from '../routing/routing.service.ts';
+import {
+  type ChatRepository,
+  type ConversationListRecord,
+  type ConversationRow,
+  createChatRepository,
+  type MessageRecord,
+} from './chat.repository.ts';
+import { type ConversationEvent, transitionConversation } from './conversation-state.ts';
+import { signVisitorToken, verifyVisitorToken } from './visitor-token.ts';
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+export const toMessageDto = (m: MessageRecord): TMessage => ({
+  id: m.id,
+  conversationId: m.conversation_id,
+  seq: Number(m.seq),
+  senderType: m.sender_type,
+  senderId: m.sender_id,
+  senderName: m.sender_name,
+  clientId: m.client_id,
+  type: m.type,
+  body: m.body,
+  attachmentId: m.attachment_id,
+  createdAt: iso(m.created_at),
+});
+
+const toConversationDto = (c: ConversationListRecord): TConversation => ({
+  id: c.id,
+  storeId: c.store_id,
+  storeName: c.store_name,
+  customerId: c.customer_id,
+  customerName: c.customer_name,
+  groupId: c.group_id,
+  assigneeId: c.assignee_id,
+  status: c.status,
+  priority: c.priority,
+  lastSeq: Number(c.last_seq),
+  unread: Number(c.unread),
+  lastMessagePreview: c.preview,
+  createdAt: iso(c.created_at),
+  lastMessageAt: iso(c.last_message_at),
+});
+
+const refOf = (c: ConversationRow): ConversationRef => ({
+  id: c.id,
+  storeId: c.storeId,
+  customerId: c.customerId,
+  groupId: c.groupId,
+  assigneeId: c.assigneeId,
+});
+
+const anonymousName = () => `访客${Math.floor(1000 + Math.random() * 9000)}`;
+
+export type ChatServiceDeps = {
+  db: Database;
+  bus: EventBus;
+  accounts: AccountsRepository;
+  secret: string;
+  routing: () => RoutingService;
+};
+
+export function createChatService(deps: ChatServiceDeps) {
+  const { db, bus, accounts, secret } = deps;
+  const repo: ChatRepository = createChatRepository(db);
+  // Conversations are looked up on every message; their tenancy never changes, so cache the ref.
+  const refCache = new Map<string, { orgId: string; storeId: string; customerId: string }>();
+
+  async function loadConversation(id: string): Promise<ConversationRow> {
+    const row = await repo.getConversation(id);
+    if (!row) throw notFound('conversation');
+    return row;
+  }
+
+  /** Throws not-found (never forbidden) for other tenants' conversations: existence is not leaked. */
+  async function authorize(
+    caller: Caller,
+    conversationId: string,
+    intent: 'read' | 'write',
+  ): Promise<ConversationRow> {
+    const c = await loadConversation(conversationId);
+    if (caller.kind === 'customer') {
+      if (c.customerId !== caller.customerId) throw notFound('conversation');
+      return c;
+    }
+    if (c.orgId !== caller.orgId || !canAccessStore(caller, c.storeId)) throw notFound('conversation');
+    if (intent === 'write' && !isSupervisorOrAdmin(caller) && c.assigneeId !== caller.userId)
+      throw forbidden('only the assigned agent may write in this conversation');
+    return c;
+  }
+
+  async function conversationDto(id: string): Promise<TConversation> {
+    const rec = await repo.getConversationListRecord(id);
+    if (!rec) throw notFound('conversation');
+    return toConversationDto(rec);
+  }
+
+  async function publishConversation(id: string, previousAssigneeId: string | null) {
+    const dto = await conversationDto(id);
+    const row = await loadConversation(id);
+    bus.publish('conversation.updated', { orgId: row.orgId, conversation: dto, previousAssigneeId });
+    return dto;
+  }
+
+  async function applyTransition(
+    c: ConversationRow,
+    event: ConversationEvent,
+    patch: Partial<ConversationRow> = {},
+  ) {
+    const t = transitionConversation({ status: c.status, assigneeId: c.assigneeId }, event);
+    if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
+    if (!t.changed) return c;
+    const row = await repo.updateConversationIf(c.id, c.status, {
+      ...patch,
+      status: t.next.status,
+      assigneeId: t.next.assigneeId,
+    });
+    if (!row)
+      throw new DomainError('conflict', 'conversation_changed', 'the conversation changed meanwhile; retry');
+    return row;
+  }
+
+  async function postSystemMessage(conversationId: string, body: string): Promise<TMessage> {
+    const c = await loadConversation(conversationId);
+    const rec = await repo.insertMessage({
+      orgId: c.orgId,
+      conversationId,
+      senderType: 'system',
+      senderId: null,
+      clientId: `sys-${randomUUID()}`,
+      type: 'system',
+      body,
+      attachmentId: null,
+    });
+    const message = toMessageDto(rec!);
+    bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
+    return message;
+  }
+
+  async function enqueue(c: ConversationRow) {
+    await recordFacts(db, [
+      {
+        orgId: c.orgId,
+        kind: 'conversation.queued',
+        storeId: c.storeId,
+        groupId: c.groupId,
+        conversationId: c.id,
+      },
+    ]);
+    await publishConversation(c.id, c.assigneeId);
+    await deps.routing().routeConversation(c.id);
+  }
+
+  return {
+    repo,
+    postSystemMessage,
+    conversationDto,
+    publishConversation,
+
+    // ---------- customers (widget) ----------
+    async startWidgetSession(req: TWidgetSessionRequest): Promise<TWidgetSession> {
+      const store = await accounts.getStoreById(req.storeId);
+      if (!store) throw notFound('store');
+      let customer = null;
+      if (req.buyer) {
+        if (!safeEqualHex(hmacHex(store.identitySecret, req.buyer.buyerId), req.buyer.signature))
+          throw new DomainError(
+            'unauthenticated',
+            'invalid_buyer_signature',
+            'buyer.signature: does not match',
+            'buyer.signature',
+          );
+        customer =
+          (await repo.findCustomerByBuyer(store.id, req.buyer.buyerId)) ??
+          (await repo.createCustomer({
+            orgId: store.orgId,
+            storeId: store.id,
+            buyerId: req.buyer.buyerId,
+            name: req.buyer.name ?? req.buyer.buyerId,
+          }));
+        if (req.buyer.name && req.buyer.name !== customer.name)
+          await repo.touchCustomer(customer.id, req.buyer.name);
+      } else if (req.visitorToken) {
+        const v = verifyVisitorToken(secret, req.visitorToken);
+        if (v && v.storeId === store.id) customer = await repo.getCustomer(v.customerId);
+      }
+      customer ??= await repo.createCustomer({
+        orgId: store.orgId,
+        storeId: store.id,
+        name: anonymousName(),
+      });
+      const active = await repo.findActiveConversation(customer.id);
+      return {
+        visitorToken: signVisitorToken(secret, customer.id, store.id),
+        customerId: customer.id,
+        customerName: customer.name,
+        store: { id: store.id, name: store.name, greeting: store.greeting },
+        conversation: active ? await conversationDto(active.id) : null,
+      };
+    },
+
+    async resolveVisitor(token: string): Promise<CustomerCaller | null> {
+      const v = verifyVisitorToken(secret, token);
+      if (!v) return null;
+      const customer = await repo.getCustomer(v.customerId);
+      if (!customer || customer.storeId !== v.storeId) return null;
+      return { kind: 'customer', customerId: customer.id, storeId: customer.storeId, orgId: customer.orgId };
+    },
+
+    /** The customer's active conversation, or a new one that enters the store's default group queue. */
+    async openConversation(caller: CustomerCaller, entry = 'store_page'): Promise<TConversation> {
+      const active = await repo.findActiveConversation(caller.customerId);
+      if (active) return conversationDto(active.id);
+      const store = await accounts.getStoreById(caller.storeId);
+      if (!store) throw notFound('store');
+      const c = await repo.createConversation({
+        orgId: caller.orgId,
+        storeId: caller.storeId,
+        customerId: caller.customerId,
+        groupId: store.defaultGroupId,
+        status: 'queued',
+        entry,
+        queuedAt: new Date(),
+      });
+      await recordFacts(db, [
+        {
+          orgId: c.orgId,
+          kind: 'conversation.created',
+          storeId: c.storeId,
+          groupId: c.groupId,
+          conversationId: c.id,
+        },
+      ]);
+      await enqueue(c);
+      return conversationDto(c.id);
+    },
+
+    async listCustomerConversations(caller: CustomerCaller) {
+      const rows = await repo.conversationsOfCustomer(caller.customerId);
+      return Promise.all(rows.map((r) => conversationDto(r.id)));
+    },
+
+    // ---------- messages ----------
+    async sendMessage(caller: Caller, req: TSendMessageRequest): Promise<TMessage> {
+      const senderType = caller.kind === 'customer' ? 'customer' : 'agent';
+      let cached = refCache.get(req.conversationId);
+      if (!cached || caller.kind === 'user') {
+        // Agents are re-checked every time: assignment changes; a customer's ownership never does.
+        const conv = await authorize(caller, req.conversationId, 'write');
+        cached = { orgId: conv.orgId, storeId: conv.storeId, customerId: conv.customerId };
+        if (refCache.size > 100_000) refCache.clear();
+        refCache.set(conv.id, cached);
+      } else if (cached.customerId !== caller.customerId) {
+        throw notFound('conversation');
+      }
+      if (req.type === 'image') {
+        const att = await repo.getAttachment(req.attachmentId);
+        if (!att || att.conversationId !== req.conversationId)
+          throw new DomainError(
+            'invalid_input',
+            'invalid_attachment',
+            'attachmentId: unknown attachment',
+            'attachmentId',
+          );
+      }
+      const rec = await repo.insertMessage({
+        orgId: cached.orgId,
+        conversationId: req.conversationId,
+        senderType,
+        senderId: caller.kind === 'user' ? caller.userId : null,
+        clientId: req.clientId,
+        type: req.type,
+        body: req.body,
+        attachmentId: req.type === 'image' ? req.attachmentId : null,
+      });
+      if (!rec) {
+        // A resend of something already stored: answer with the original, publish nothing.
+        const existing = await repo.findMessageByClientId(req.conversationId, senderType, req.clientId);
+        if (!existing)
+          throw new DomainError('conflict', 'message_conflict', 'message could not be stored; retry');
+        return toMessageDto(existing);
+      }
+      rec.sender_name = caller.kind === 'user' ? caller.name : null;
+      const message = toMessageDto(rec);
+      const ref: ConversationRef = {
+        id: req.conversationId,
+        storeId: rec.conv_store_id,
+        customerId: rec.conv_customer_id,
+        groupId: rec.conv_group_id,
+        assigneeId: rec.conv_assignee_id,
+      };
+      bus.publish('message.created', { orgId: cached.orgId, message, conversation: ref });
+      if (caller.kind === 'user' && !rec.conv_has_agent_reply && rec.conv_assignee_id === caller.userId) {
+        await repo.markFirstAgentReply(req.conversationId);
+        await recordFacts(db, [
+          {
+            orgId: cached.orgId,
+            kind: 'conversation.first_agent_reply',
+            storeId: rec.conv_store_id,
+            groupId: rec.conv_group_id,
+            agentId: caller.userId,
+            conversationId: req.conversationId,
+          },
+        ]);
+      }
+      if (caller.kind === 'customer' && rec.conv_status === 'resolved') await this.reopen(req.conversationId);
+      return message;
+    },
+
+    /** A customer writing after the chat was resolved is served again: back into the queue. */
+    async reopen(conversationId: string) {
+      const c = await loadConversation(conversationId);
+      if (c.status !== 'resolved') return;
+      const row = await applyTransition(
+        c,
+        { type: 'customer_message' },
+        { queuedAt: new Date(), resolvedAt: null },
+      );
+      await recordFacts(db, [
+        {
+          orgId: row.orgId,
+          kind: 'conversation.reopened',
+          storeId: row.storeId,
+          groupId: row.groupId,
+          conversationId: row.id,
+        },
+      ]);
+      await enqueue(row);
+    },
+
+    async history(caller: Caller, conversationId: string, q: THistoryQuery): Promise<THistoryPage> {
+      await authorize(caller, conversationId, 'read');
+      const { rows, hasMore } = await repo.history(conversationId, q);
+      return { messages: rows.map(toMessageDto), hasMore };
+    },
+
+    async markRead(caller: Caller, conversationId: string, seq: number) {
+      const c = await authorize(caller, conversationId, 'read');
+      const reader = caller.kind === 'customer' ? 'customer' : 'agent';
+      await repo.setReadSeq(conversationId, reader, seq);
+      bus.publish('read.changed', { orgId: c.orgId, conversation: refOf(c), readerType: reader, seq });
+    },
+
+    async typing(caller: Caller, conversationId: string, isTyping: boolean) {
+      const c = await authorize(caller, conversationId, 'read');
+      bus.publish('typing.changed', {
+        orgId: c.orgId,
+        conversation: refOf(c),
+        senderType: caller.kind === 'customer' ? 'customer' : 'agent',
+        isTyping,
+      });
+    },
+
+    // ---------- agent side ----------
+    async listConversations(
+      caller: UserCaller,
+      q: { scope: 'mine' | 'queued' | 'all'; status?: TConversationStatus | undefined; limit: number },
+    ) {
+      const base = { storeIds: caller.storeIds, limit: q.limit };
+      const rows =
+        q.scope === 'mine'
+          ? await repo.listConversations(caller.orgId, {
+              ...base,
+              assigneeId: caller.userId,
+              status: q.status ?? 'assigned',
+            })
+          : q.scope === 'queued'
+            ? await repo.listConversations(caller.orgId, {
+                ...base,
+                status: 'queued',
+                ...(isSupervisorOrAdmin(caller) ? {} : { groupIds: caller.groupIds }),
+              })
+            : isSupervisorOrAdmin(caller)
+              ? await repo.listConversations(caller.orgId, {
+                  ...base,
+                  ...(q.status ? { status: q.status } : {}),
+                })
+              : (() => {
+                  throw forbidden('scope=all requires supervisor or admin');
+                })();
+      return rows.map(toConversationDto);
+    },
+
+    async getConversation(caller: Caller, id: string) {
+      await authorize(caller, id, 'read');
+      return conversationDto(id);
+    },
+
+    async resolve(caller: UserCaller, id: string) {
+      const c = await authorize(caller, id, 'write');
+      const row = await applyTransition(c, { type: 'resolve' }, { resolvedAt: new Date() });
+      await recordFacts(db, [
+        {
+          orgId: row.orgId,
+          kind: 'conversation.resolved',
+          storeId: row.storeId,
+          groupId: row.groupId,
+          agentId: row.assigneeId,
+          conversationId: row.id,
+        },
+      ]);
+      await postSystemMessage(id, '本次会话已结束，感谢您的咨询。如有其他问题，欢迎随时联系我们。');
+      const dto = await publishConversation(id, c.assigneeId);
+      if (c.assigneeId) await deps.routing().drainForAgent(c.assigneeId);
+      return dto;
+    },
+
+    async customerProfile(caller: UserCaller, customerId: string): Promise<TCustomerProfile> {
+      const customer = await repo.getCustomer(customerId);
+      if (!customer || customer.orgId !== caller.orgId || !canAccessStore(caller, customer.storeId))
+        throw notFound('customer');
+      const convs = await repo.conversationsOfCustomer(customerId);
+      const dtos = await Promise.all(convs.map((c) => conversationDto(c.id)));
+      return {
+        id: customer.id,
+        storeId: customer.storeId,
+        buyerId: customer.buyerId,
+        name: customer.name,
+        createdAt: customer.createdAt.toISOString(),
+        conversations: dtos.map((d) => ({
+          id: d.id,
+          status: d.status,
+          createdAt: d.createdAt,
+          lastMessagePreview: d.lastMessagePreview,
+        })),
+      };
+    },
+
+    async variables(caller: UserCaller, conversationId: string) {
+      const c = await authorize(caller, conversationId, 'read');
+      const [customer, store] = await Promise.all([
+        repo.getCustomer(c.customerId),
+        accounts.getStoreById(c.storeId),
+      ]);
+      return { buyer_name: customer?.name ?? '', agent_name: caller.name, store_name: store?.name ?? '' };
+    },
+
+    async uploadAttachment(caller: Caller, conversationId: string, mime: string, data: Buffer) {
+      const c = await authorize(caller, conversationId, 'write');
+      if (!(IMAGE_MIME_TYPES as readonly string[]).includes(mime))
+        throw new DomainError(
+          'unsupported_media_type',
+          'unsupported_image_type',
+          `content-type: ${mime || '(none)'} is not one of ${IMAGE_MIME_TYPES.join(', ')}`,
+          'content-type',
+        );
+      if (data.length === 0)
+        throw new DomainError('invalid_input', 'empty_upload', 'body: the image is empty', 'body');
+      if (data.length > IMAGE_MAX_BYTES)
+        throw new DomainError(
+          'payload_too_large',
+          'image_too_large',
+          `body: images may be at most ${IMAGE_MAX_BYTES} bytes`,
+        );
+      if (!looksLikeImage(mime, data))
+        throw new DomainError(
+          'invalid_input',
+          'not_an_image',
+          `body: the bytes are not a ${mime} image`,
+          'body',
+        );
+      return repo.insertAttachment({ orgId: c.orgId, conversationId, mime, size: data.length, data });
+    },
+
+    async getAttachment(caller: Caller, id: string) {
+      const att = await repo.getAttachment(id);
+      if (!att) throw notFound('attachment');
+      await authorize(caller, att.conversationId, 'read').catch(() => {
+        throw notFound('attachment');
+      });
+      return att;
+    },
+  };
+}
+
+/** Magic numbers: a mislabelled upload (e.g. HTML sent as image/png) is refused. */
+function looksLikeImage(mime: string, b: Buffer): boolean {
+  switch (mime) {
+    case 'image/png':
+      return b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    case 'image/jpeg':
+      return b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
+    case 'image/gif':
+      return b.subarray(0, 4).toString('latin1') === 'GIF8';
+    case 'image/webp':
+      return (
+        b.subarray(0, 4).toString('latin1') === 'RIFF' && b.subarray(8, 12).toString('latin1') === 'WEBP'
+      );
+    default:
+      return false;
+  }
+}
+
+export type ChatService = ReturnType<typeof createChatService>;

@@ -1,0 +1,38 @@
+import { type Database, schema } from '@peakdesk/db';
+
+/** Fact kinds written as events happen; analytics reads only these rows. */
+export type FactKind =
+  | 'conversation.created'
+  | 'conversation.queued'
+  | 'conversation.assigned'
+  | 'conversation.first_agent_reply'
+  | 'conversation.resolved'
+  | 'conversation.reopened'
+  | 'message.customer'
+  | 'message.agent';
+
+export type Fact = {
+  orgId: string;
+  kind: FactKind;
+  storeId?: string | null;
+  groupId?: string | null;
+  agentId?: string | null;
+  conversationId?: string | null;
+  data?: Record<string, unknown>;
+};
+
+/** Takes the caller's transaction so a fact commits (or not) with the change it describes. */
+export async function recordFacts(db: Database, facts: Fact[]): Promise<void> {
+  if (facts.length === 0) return;
+  await db.insert(schema.facts).values(
+    facts.map((f) => ({
+      orgId: f.orgId,
+      kind: f.kind,
+      storeId: f.storeId ?? null,
+      groupId: f.groupId ?? null,
+      agentId: f.agentId ?? null,
+      conversationId: f.conversationId ?? null,
+      data: f.data ?? {},
+    })),
+  );
+}

@@ -1,0 +1,224 @@
+import type { Server as HttpServer } from 'node:http';
+import {
+  type TAck,
+  type TClientToServerEvents,
+  type TServerToClientEvents,
+  ZHistoryQuery,
+  ZReadEvent,
+  ZSendMessageRequest,
+  ZSyncRequest,
+  ZTypingEvent,
+} from '@peakdesk/contracts';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import { type ZodType, z } from 'zod';
+import type { EventBus } from '../events/event-bus.ts';
+import { SESSION_COOKIE } from '../http/auth.ts';
+import type { Caller } from '../http/caller.ts';
+import { DomainError } from '../http/domain-error.ts';
+import type { Services } from '../services.ts';
+import { createTokenBucket } from './token-bucket.ts';
+
+type SocketData = { caller: Caller };
+const ZOpenRequest = z.object({
+  entry: z.enum(['store_page', 'order_page', 'product_page']).default('store_page'),
+});
+type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
+
+const rooms = {
+  customer: (id: string) => `c:${id}`,
+  user: (id: string) => `u:${id}`,
+  supervisors: (orgId: string) => `o:${orgId}:sup`,
+  group: (id: string) => `g:${id}`,
+};
+
+export type RealtimeGateway = {
+  io: Server<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
+  /** Requests being handled right now; shutdown waits for them to finish. */
+  inFlight(): number;
+  close(): Promise<void>;
+};
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+export function errorAck(error: unknown): { ok: false; error: { code: string; message: string } } {
+  if (error instanceof DomainError) return { ok: false, error: { code: error.code, message: error.message } };
+  return { ok: false, error: { code: 'internal', message: 'internal error' } };
+}
+
+export async function createRealtimeGateway(opts: {
+  httpServer: HttpServer;
+  services: Services;
+  bus: EventBus;
+  redisUrl: string | undefined;
+  logger: Logger;
+  messagesPerSecond: number;
+}): Promise<RealtimeGateway> {
+  const { services: s, bus, logger } = opts;
+  const io = new Server<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>(
+    opts.httpServer,
+    {
+      path: '/socket.io',
+      serveClient: false,
+      maxHttpBufferSize: 64 * 1024,
+      pingInterval: 20_000,
+      pingTimeout: 20_000,
+      cors: { origin: true, credentials: true },
+    },
+  );
+
+  let redis: Redis[] = [];
+  if (opts.redisUrl) {
+    const pub = new Redis(opts.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    const sub = pub.duplicate();
+    for (const c of [pub, sub])
+      c.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection error'));
+    redis = [pub, sub];
+    io.adapter(createAdapter(pub, sub));
+  }
+
+  io.use(async (socket, next) => {
+    try {
+      const auth = (socket.handshake.auth ?? {}) as { visitorToken?: unknown; token?: unknown };
+      let caller: Caller | null = null;
+      if (typeof auth.visitorToken === 'string') caller = await s.resolvers.resolveVisitor(auth.visitorToken);
+      else if (typeof auth.token === 'string' && auth.token.startsWith('pdk_'))
+        caller = await s.resolvers.resolveApiToken(auth.token);
+      else if (typeof auth.token === 'string') caller = await s.resolvers.resolveSession(auth.token);
+      else {
+        const cookie = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+        if (cookie) caller = await s.resolvers.resolveSession(cookie);
+      }
+      if (!caller) return next(new Error('unauthenticated'));
+      socket.data.caller = caller;
+      next();
+    } catch (error) {
+      logger.error({ err: error }, 'socket auth failed');
+      next(new Error('unavailable'));
+    }
+  });
+
+  let inFlight = 0;
+  io.on('connection', (socket: PdSocket) => {
+    const caller = socket.data.caller;
+    if (caller.kind === 'customer') void socket.join(rooms.customer(caller.customerId));
+    else {
+      void socket.join(rooms.user(caller.userId));
+      for (const g of caller.groupIds) void socket.join(rooms.group(g));
+      if (caller.role !== 'agent') void socket.join(rooms.supervisors(caller.orgId));
+    }
+    const bucket = createTokenBucket(
+      caller.kind === 'customer' ? opts.messagesPerSecond : opts.messagesPerSecond * 10,
+    );
+
+    /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
+    function handle<T, R>(schema: ZodType<T>, fn: (req: T) => Promise<R>) {
+      return async (raw: unknown, ack?: (r: TAck<R>) => void) => {
+        const reply = typeof ack === 'function' ? ack : () => {};
+        if (!bucket.take())
+          return reply({
+            ok: false,
+            error: { code: 'rate_limited', message: 'too many messages; slow down' },
+          });
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const path = issue?.path.join('.') || 'payload';
+          return reply({
+            ok: false,
+            error: { code: 'invalid_input', message: `${path}: ${issue?.message ?? 'invalid'}` },
+          });
+        }
+        inFlight++;
+        try {
+          reply({ ok: true, data: await fn(parsed.data) });
+        } catch (error) {
+          if (!(error instanceof DomainError)) logger.error({ err: error }, 'socket handler failed');
+          reply(errorAck(error));
+        } finally {
+          inFlight--;
+        }
+      };
+    }
+
+    socket.on(
+      'message:send',
+      handle(ZSendMessageRequest, (req) => s.chat.sendMessage(caller, req)),
+    );
+    socket.on(
+      'sync',
+      handle(ZSyncRequest, async (req) =>
+        s.chat.history(
+          caller,
+          req.conversationId,
+          ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 }),
+        ),
+      ),
+    );
+    socket.on(
+      'conversation:open',
+      handle(ZOpenRequest, async (req) => {
+        if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
+        return s.chat.openConversation(caller, req.entry);
+      }),
+    );
+    socket.on(
+      'typing',
+      handle(ZTypingEvent, async (req) => s.chat.typing(caller, req.conversationId, req.isTyping)),
+    );
+    socket.on(
+      'read',
+      handle(ZReadEvent, async (req) => {
+        await s.chat.markRead(caller, req.conversationId, req.seq);
+        return null;
+      }),
+    );
+  });
+
+  bus.subscribe('message.created', ({ orgId, message, conversation: c }) => {
+    const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
+    if (c.assigneeId) to.push(rooms.user(c.assigneeId));
+    io.to(to).emit('message:new', message);
+  });
+  bus.subscribe('conversation.updated', ({ orgId, conversation: c, previousAssigneeId }) => {
+    const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
+    if (c.assigneeId) to.push(rooms.user(c.assigneeId));
+    if (previousAssigneeId && previousAssigneeId !== c.assigneeId) to.push(rooms.user(previousAssigneeId));
+    if (c.groupId) to.push(rooms.group(c.groupId));
+    io.to(to).emit('conversation:updated', c);
+  });
+  bus.subscribe('typing.changed', ({ orgId, conversation: c, senderType, isTyping }) => {
+    const to =
+      senderType === 'customer'
+        ? [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])]
+        : [rooms.customer(c.customerId)];
+    io.to(to).emit('typing', { conversationId: c.id, senderType, isTyping });
+  });
+  bus.subscribe('read.changed', ({ orgId, conversation: c, readerType, seq }) => {
+    const to =
+      readerType === 'agent'
+        ? [rooms.customer(c.customerId)]
+        : [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])];
+    io.to(to).emit('read', { conversationId: c.id, readerType, seq });
+  });
+  bus.subscribe('agent.status_changed', ({ orgId, userId, status }) => {
+    io.to([rooms.supervisors(orgId), rooms.user(userId)]).emit('agent:status', { userId, status });
+  });
+
+  return {
+    io,
+    inFlight: () => inFlight,
+    async close() {
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      for (const r of redis) r.disconnect();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export {
+  ChatClient,
+  type ChatClientOptions,
+  newClientId,
+  SendError,
+  type SendRequest,
+} from './chat-client.ts';
