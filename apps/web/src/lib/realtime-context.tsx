@@ -1,3 +1,4 @@
+import { ChatClient } from '@peakdesk/chat-client';
 import type { TConversation, TMessage, TSenderType } from '@peakdesk/contracts';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 
@@ -13,46 +14,69 @@ type TEventMap = {
 };
 export type TRealtimeEvent = keyof TEventMap;
 
-/** What the workspace needs from the shared chat client; kept narrow so screens do not depend on transport. */
-export type TRealtime = {
-  on: <E extends TRealtimeEvent>(event: E, handler: (payload: TEventMap[E]) => void) => () => void;
-  watch: (conversationId: string, afterSeq: number) => void;
-  sendText: (conversationId: string, body: string) => Promise<TMessage>;
-  sendImage: (conversationId: string, attachmentId: string) => Promise<TMessage>;
-  typing: (conversationId: string, isTyping: boolean) => void;
-  markRead: (conversationId: string, seq: number) => void;
-};
+type TRealtimeContext = { client: ChatClient | null; connection: TConnectionState };
+const RealtimeContext = createContext<TRealtimeContext>({ client: null, connection: 'connecting' });
 
-type TRealtimeContext = { realtime: TRealtime | null; connection: TConnectionState };
-const RealtimeContext = createContext<TRealtimeContext>({ realtime: null, connection: 'connecting' });
-
+/**
+ * One shared chat client for the signed-in area. The socket authenticates with the session cookie,
+ * so it must only exist while signed in; unmounting (sign-out) closes it.
+ */
 export function RealtimeProvider({ children }: { children: ReactNode }) {
-  const [value, setValue] = useState<TRealtimeContext>({ realtime: null, connection: 'connecting' });
+  const [value, setValue] = useState<TRealtimeContext>({ client: null, connection: 'connecting' });
+
   useEffect(() => {
-    setValue({ realtime: null, connection: 'connecting' });
-    return undefined;
+    // WebSocket only (the client's default): no sticky sessions needed behind several server instances.
+    const client = new ChatClient({ url: window.location.origin, auth: {} });
+    const setConnection = (connection: TConnectionState) =>
+      setValue((prev) =>
+        prev.client === client && prev.connection === connection ? prev : { client, connection },
+      );
+    setValue({ client, connection: client.connected ? 'connected' : 'connecting' });
+    const offConnection = client.on('connection', setConnection);
+    // A refused handshake never becomes "disconnected" on its own; surface it so the banner shows.
+    const offError = client.on('error', (e) => {
+      if (e.code === 'connect_error') setConnection('disconnected');
+    });
+    return () => {
+      offConnection();
+      offError();
+      client.close();
+      setValue({ client: null, connection: 'connecting' });
+    };
   }, []);
+
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }
 
-export function useRealtime(): TRealtime | null {
-  return useContext(RealtimeContext).realtime;
+export function useRealtime(): ChatClient | null {
+  return useContext(RealtimeContext).client;
 }
 
 export function useConnectionState(): TConnectionState {
   return useContext(RealtimeContext).connection;
 }
 
+// Written out per event so each listener keeps its payload type without casts.
+const subscribers: {
+  [E in TRealtimeEvent]: (client: ChatClient, listener: (payload: TEventMap[E]) => void) => () => void;
+} = {
+  message: (client, listener) => client.on('message', listener),
+  conversation: (client, listener) => client.on('conversation', listener),
+  typing: (client, listener) => client.on('typing', listener),
+  read: (client, listener) => client.on('read', listener),
+};
+
 /** Subscribes for the component's lifetime; the latest handler is always used without resubscribing. */
 export function useRealtimeEvent<E extends TRealtimeEvent>(
   event: E,
   handler: (payload: TEventMap[E]) => void,
 ): void {
-  const realtime = useRealtime();
+  const client = useRealtime();
   const handlerRef = useRef(handler);
   handlerRef.current = handler;
   useEffect(() => {
-    if (!realtime) return undefined;
-    return realtime.on(event, (payload) => handlerRef.current(payload));
-  }, [realtime, event]);
+    if (!client) return undefined;
+    const subscribe: (c: ChatClient, l: (payload: TEventMap[E]) => void) => () => void = subscribers[event];
+    return subscribe(client, (payload) => handlerRef.current(payload));
+  }, [client, event]);
 }

@@ -48,7 +48,8 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
     const prev = readUpTo.current;
     if (thread.isLoading || seq === 0 || (prev.conversationId === conversation.id && seq <= prev.seq)) return;
     readUpTo.current = { conversationId: conversation.id, seq };
-    if (realtime) realtime.markRead(conversation.id, seq);
+    // The socket drops read receipts while disconnected; REST makes sure this one lands.
+    if (realtime?.connected) realtime.markRead(conversation.id, seq);
     else workspaceApi.markRead(conversation.id, seq).catch(() => undefined);
     onRead(conversation.id);
   }, [thread.lastSeq, thread.isLoading, realtime, conversation.id, onRead]);

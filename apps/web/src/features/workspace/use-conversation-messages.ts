@@ -1,6 +1,6 @@
 import type { TMessage } from '@peakdesk/contracts';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { useConnectionState, useRealtime, useRealtimeEvent } from '../../lib/realtime-context.tsx';
+import { useRealtime, useRealtimeEvent } from '../../lib/realtime-context.tsx';
 import { newClientId, workspaceApi } from './workspace-api.ts';
 
 const PAGE_SIZE = 50;
@@ -26,7 +26,6 @@ function mergeMessages(current: TMessage[], incoming: readonly TMessage[]): TMes
 
 export function useConversationMessages(conversationId: string) {
   const realtime = useRealtime();
-  const connection = useConnectionState();
   const [messages, setMessages] = useState<TMessage[]>([]);
   const [hasMore, setHasMore] = useState(false);
   const [isLoading, setIsLoading] = useState(true);
@@ -74,18 +73,6 @@ export function useConversationMessages(conversationId: string) {
     realtime.watch(conversationId, lastSeqRef.current);
   }, [realtime, conversationId, isLoading]);
 
-  // After a reconnect, fetch what we missed over REST as a backstop to the client's own resume.
-  const wasDisconnected = useRef(false);
-  useEffect(() => {
-    if (connection === 'disconnected') wasDisconnected.current = true;
-    if (connection !== 'connected' || !wasDisconnected.current || isLoading) return;
-    wasDisconnected.current = false;
-    workspaceApi
-      .listMessages(conversationId, { afterSeq: lastSeqRef.current, limit: 200 })
-      .then((page) => setMessages((prev) => mergeMessages(prev, page.messages)))
-      .catch(() => undefined);
-  }, [connection, conversationId, isLoading]);
-
   useRealtimeEvent('message', (message) => {
     if (message.conversationId !== conversationId) return;
     setMessages((prev) => mergeMessages(prev, [message]));
@@ -122,17 +109,13 @@ export function useConversationMessages(conversationId: string) {
     }
   }, [conversationId, messages, isLoadingOlder]);
 
-  /** Sends through the socket when it is up (its outbox retries after a reconnect), else over REST. */
+  /** Sends through the chat client (its outbox resends after a reconnect); REST only before it exists. */
   const deliver = useCallback(
     (
       kind: { type: 'text'; body: string } | { type: 'image'; attachmentId: string },
       clientId: string,
     ): Promise<TMessage> => {
-      if (realtime) {
-        return kind.type === 'text'
-          ? realtime.sendText(conversationId, kind.body)
-          : realtime.sendImage(conversationId, kind.attachmentId);
-      }
+      if (realtime) return realtime.send({ conversationId, clientId, ...kind });
       return kind.type === 'text'
         ? workspaceApi.sendText(conversationId, clientId, kind.body)
         : workspaceApi.sendImage(conversationId, clientId, kind.attachmentId);
