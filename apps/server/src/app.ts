@@ -31,6 +31,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     loggerInstance: o.logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     trustProxy: true,
+    // Our onResponse hook logs API requests in one line; skip Fastify's two lines per request.
     disableRequestLogging: true,
     return503OnClosing: true,
   });

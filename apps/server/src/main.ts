@@ -21,14 +21,12 @@ export type RunningServer = {
 /** Wiring only: config → db → services → http + realtime. */
 export async function startServer(
   config: Config,
-  opts: { demo?: boolean; logger?: Logger } = {},
+  opts: { demo?: boolean; logger?: Logger; database?: DatabaseHandle } = {},
 ): Promise<RunningServer> {
   const logger = opts.logger ?? pino({ level: config.logLevel, base: { instance: config.instanceId } });
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.dbPoolSize,
-  });
+  const db =
+    opts.database ??
+    (await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolSize: config.dbPoolSize }));
   const bus = createEventBus((name, error) =>
     logger.error({ err: error, event: name }, 'event listener failed'),
   );
@@ -91,6 +89,7 @@ export async function startServer(
         await app.close();
         const deadline = Date.now() + 10_000;
         while (gateway.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+        logger.debug({ inFlight: gateway.inFlight(), ms: Date.now() - deadline + 10_000 }, 'drained');
         rateLimitRedis?.disconnect();
         await db.close();
         logger.info('peakdesk stopped');
