@@ -1,0 +1,38 @@
+const zh = {
+  title: '在线客服',
+  placeholder: '请输入您的问题，Enter 发送',
+  send: '发送',
+  image: '图片',
+  typing: '客服正在输入…',
+  connecting: '正在连接…',
+  reconnecting: '网络不稳定，正在重连，消息会在恢复后自动发送',
+  queued: '正在为您安排客服，请稍候…',
+  resolved: '会话已结束，继续发送消息即可重新咨询',
+  read: '已读',
+  unread: '未读',
+  sending: '发送中',
+  failed: '发送失败',
+  older: '查看更早的消息',
+  open: '咨询客服',
+  close: '收起',
+};
+const en: typeof zh = {
+  title: 'Customer service',
+  placeholder: 'Type your question, Enter to send',
+  send: 'Send',
+  image: 'Image',
+  typing: 'Agent is typing…',
+  connecting: 'Connecting…',
+  reconnecting: 'Connection unstable, reconnecting; messages will be sent when it recovers',
+  queued: 'Finding an agent for you…',
+  resolved: 'Conversation ended; write again to reopen it',
+  read: 'Read',
+  unread: 'Unread',
+  sending: 'Sending',
+  failed: 'Failed',
+  older: 'Load earlier messages',
+  open: 'Chat with us',
+  close: 'Close',
+};
+export type WidgetStrings = typeof zh;
+export const widgetStrings = (lang: string | undefined): WidgetStrings => (lang?.startsWith('en') ? en : zh);

@@ -1,0 +1,363 @@
+import { ChatClient, newClientId } from '@peakdesk/chat-client';
+import type { TConversation, TMessage, TWidgetSession } from '@peakdesk/contracts';
+import { type WidgetStrings, widgetStrings } from './widget-i18n.ts';
+import { widgetCss } from './widget-style.ts';
+
+/**
+ * The embeddable customer widget: `<script src="https://host/widget.js" data-store="STORE_ID">`.
+ * Optional: data-lang="en", and a merchant-signed buyer identity (data-buyer-id, data-buyer-name,
+ * data-buyer-signature = hex HMAC-SHA256(store identity secret, buyer id)).
+ * Everything a customer or agent wrote is inserted with textContent: never parsed as HTML.
+ */
+type Options = {
+  base: string;
+  storeId: string;
+  lang?: string | undefined;
+  buyer?: { buyerId: string; name?: string | undefined; signature: string } | undefined;
+};
+
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+class PeakDeskWidget {
+  private readonly t: WidgetStrings;
+  private readonly root: ShadowRoot;
+  private readonly panel = el('div', 'panel hidden');
+  private readonly button: HTMLButtonElement;
+  private readonly list = el('div', 'list');
+  private readonly banner = el('div', 'banner hidden');
+  private readonly typingLine = el('div', 'typing');
+  private readonly input = el('textarea');
+  private readonly olderButton: HTMLButtonElement;
+  private session: TWidgetSession | null = null;
+  private client: ChatClient | null = null;
+  private conversation: TConversation | null = null;
+  private readonly rows = new Map<
+    string,
+    { row: HTMLElement; meta: HTMLElement | null; seq: number; mine: boolean }
+  >();
+  private peerReadSeq = 0;
+  private oldestSeq = Number.POSITIVE_INFINITY;
+  private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  private isTyping = false;
+
+  constructor(private readonly o: Options) {
+    this.t = widgetStrings(o.lang);
+    const host = el('div');
+    host.id = 'peakdesk-widget';
+    document.body.appendChild(host);
+    this.root = host.attachShadow({ mode: 'open' });
+    const style = el('style');
+    style.textContent = widgetCss;
+    this.button = el('button', 'btn', this.t.open);
+    this.button.dataset.testid = 'pd-widget-button';
+    this.button.addEventListener('click', () => void this.open());
+
+    const head = el('div', 'head');
+    const title = el('b', undefined, this.t.title);
+    const close = el('button', undefined, '×');
+    close.title = this.t.close;
+    close.addEventListener('click', () => this.toggle(false));
+    head.append(title, close);
+
+    this.olderButton = el('button', 'older hidden', this.t.older);
+    this.olderButton.addEventListener('click', () => void this.loadOlder());
+    this.list.dataset.testid = 'pd-widget-messages';
+    this.list.appendChild(this.olderButton);
+    this.typingLine.dataset.testid = 'pd-widget-typing';
+
+    const compose = el('div', 'compose');
+    this.input.placeholder = this.t.placeholder;
+    this.input.maxLength = 2000;
+    this.input.dataset.testid = 'pd-widget-input';
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        void this.sendText();
+      }
+    });
+    this.input.addEventListener('input', () => this.onInput());
+    const file = el('input');
+    file.type = 'file';
+    file.accept = 'image/png,image/jpeg,image/gif,image/webp';
+    file.style.display = 'none';
+    file.addEventListener('change', () => {
+      const f = file.files?.[0];
+      file.value = '';
+      if (f) void this.sendImage(f);
+    });
+    const imgBtn = el('button', 'img', this.t.image);
+    imgBtn.addEventListener('click', () => file.click());
+    const send = el('button', undefined, this.t.send);
+    send.dataset.testid = 'pd-widget-send';
+    send.addEventListener('click', () => void this.sendText());
+    compose.append(this.input, imgBtn, send, file);
+
+    this.panel.dataset.testid = 'pd-widget-panel';
+    this.panel.append(head, this.banner, this.list, this.typingLine, compose);
+    this.root.append(style, this.button, this.panel);
+  }
+
+  private toggle(open: boolean) {
+    this.panel.classList.toggle('hidden', !open);
+    this.button.classList.toggle('hidden', open);
+    if (open) this.markRead();
+  }
+
+  private async api<T>(
+    method: string,
+    path: string,
+    body?: BodyInit,
+    contentType = 'application/json',
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = contentType;
+    if (this.session) headers.authorization = `Bearer ${this.session.visitorToken}`;
+    const res = await fetch(`${this.o.base}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const data = (await res.json()) as T & { message?: string };
+    if (!res.ok) throw new Error(data.message ?? `HTTP ${res.status}`);
+    return data;
+  }
+
+  private async open() {
+    this.toggle(true);
+    if (this.session) return;
+    this.setBanner(this.t.connecting);
+    const key = `peakdesk:vt:${this.o.storeId}`;
+    const saved = localStorage.getItem(key) ?? undefined;
+    this.session = await this.api<TWidgetSession>(
+      'POST',
+      '/api/widget/session',
+      JSON.stringify({ storeId: this.o.storeId, visitorToken: saved, buyer: this.o.buyer }),
+    );
+    localStorage.setItem(key, this.session.visitorToken);
+    if (this.session.store.greeting) this.addSystemLine(this.session.store.greeting);
+    const client = new ChatClient({ url: this.o.base, auth: { visitorToken: this.session.visitorToken } });
+    this.client = client;
+    client.on('message', (m) => this.render(m));
+    client.on('conversation', (c) => this.onConversation(c));
+    client.on('typing', (e) => {
+      if (e.senderType !== 'customer') this.typingLine.textContent = e.isTyping ? this.t.typing : '';
+    });
+    client.on('read', (e) => {
+      if (e.readerType === 'agent') this.updateRead(e.seq);
+    });
+    client.on('connection', (s) =>
+      this.setBanner(s === 'connected' ? this.statusText() : this.t.reconnecting),
+    );
+    if (this.session.conversation) await this.attach(this.session.conversation);
+    else this.setBanner('');
+  }
+
+  /** Shows the latest page through REST, then lets the client deliver everything after it. */
+  private async attach(c: TConversation) {
+    this.onConversation(c);
+    const page = await this.api<{ messages: TMessage[]; hasMore: boolean }>(
+      'GET',
+      `/api/conversations/${c.id}/messages?limit=50`,
+    );
+    for (const m of page.messages) this.render(m);
+    this.olderButton.classList.toggle('hidden', !page.hasMore);
+    const last = page.messages.at(-1)?.seq ?? 0;
+    await this.client?.watch(c.id, last);
+  }
+
+  private async loadOlder() {
+    if (!this.conversation || !Number.isFinite(this.oldestSeq)) return;
+    const page = await this.api<{ messages: TMessage[]; hasMore: boolean }>(
+      'GET',
+      `/api/conversations/${this.conversation.id}/messages?limit=50&beforeSeq=${this.oldestSeq}`,
+    );
+    for (const m of page.messages.reverse()) this.render(m, true);
+    this.olderButton.classList.toggle('hidden', !page.hasMore);
+  }
+
+  private onConversation(c: TConversation) {
+    if (this.conversation && c.id !== this.conversation.id) return;
+    this.conversation = c;
+    this.setBanner(this.statusText());
+  }
+
+  private statusText(): string {
+    if (!this.conversation) return '';
+    if (this.conversation.status === 'queued') return this.t.queued;
+    if (this.conversation.status === 'resolved' || this.conversation.status === 'closed')
+      return this.t.resolved;
+    return '';
+  }
+
+  private setBanner(text: string) {
+    this.banner.textContent = text;
+    this.banner.classList.toggle('hidden', text === '');
+  }
+
+  private async ensureConversation(): Promise<string> {
+    if (!this.client) throw new Error('not connected');
+    if (this.conversation && this.conversation.status !== 'closed') return this.conversation.id;
+    const c = await this.client.openConversation();
+    this.onConversation(c);
+    return c.id;
+  }
+
+  private async sendText() {
+    const body = this.input.value;
+    if (!body.trim() || !this.client) return;
+    this.input.value = '';
+    this.stopTyping();
+    const conversationId = await this.ensureConversation();
+    const clientId = newClientId('w');
+    this.renderPending(clientId, body);
+    try {
+      await this.client.send({ conversationId, type: 'text', body, clientId });
+    } catch (e) {
+      this.markFailed(clientId, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private async sendImage(file: File) {
+    if (!this.client) return;
+    const conversationId = await this.ensureConversation();
+    const clientId = newClientId('w');
+    this.renderPending(clientId, `[${this.t.image}] ${file.name}`);
+    try {
+      const att = await this.api<{ id: string }>(
+        'POST',
+        `/api/conversations/${conversationId}/attachments`,
+        file,
+        file.type || 'application/octet-stream',
+      );
+      await this.client.send({ conversationId, type: 'image', attachmentId: att.id, clientId });
+    } catch (e) {
+      this.markFailed(clientId, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private onInput() {
+    if (!this.conversation || !this.client) return;
+    if (!this.isTyping) {
+      this.isTyping = true;
+      this.client.typing(this.conversation.id, true);
+    }
+    clearTimeout(this.typingTimer);
+    this.typingTimer = setTimeout(() => this.stopTyping(), 2_000);
+  }
+
+  private stopTyping() {
+    clearTimeout(this.typingTimer);
+    if (this.isTyping && this.conversation) this.client?.typing(this.conversation.id, false);
+    this.isTyping = false;
+  }
+
+  private renderPending(clientId: string, text: string) {
+    const row = el('div', 'row me');
+    row.dataset.testid = 'pd-widget-message';
+    row.dataset.senderType = 'customer';
+    row.dataset.pending = 'true';
+    const wrap = el('div');
+    wrap.append(el('div', 'bubble', text));
+    const meta = el('div', 'meta', this.t.sending);
+    wrap.append(meta);
+    row.append(wrap);
+    this.list.append(row);
+    this.rows.set(clientId, { row, meta, seq: Number.POSITIVE_INFINITY, mine: true });
+    this.scroll();
+  }
+
+  private markFailed(clientId: string, reason: string) {
+    const r = this.rows.get(clientId);
+    if (r?.meta) r.meta.textContent = `${this.t.failed}: ${reason}`;
+  }
+
+  private addSystemLine(text: string) {
+    const row = el('div', 'row sys');
+    row.append(el('div', 'bubble', text));
+    this.list.insertBefore(row, this.olderButton.nextSibling);
+  }
+
+  private render(m: TMessage, prepend = false) {
+    if (this.conversation && m.conversationId !== this.conversation.id) return;
+    const mine = m.senderType === 'customer';
+    const existing = this.rows.get(m.clientId);
+    if (existing && existing.seq === m.seq) return;
+    const row = el('div', `row ${mine ? 'me' : m.senderType === 'system' ? 'sys' : 'them'}`);
+    row.dataset.testid = 'pd-widget-message';
+    row.dataset.senderType = m.senderType;
+    row.dataset.seq = String(m.seq);
+    const wrap = el('div');
+    if (!mine && m.senderType !== 'system' && m.senderName) wrap.append(el('div', 'name', m.senderName));
+    const bubble = el('div', 'bubble');
+    if (m.type === 'image' && m.attachmentId) {
+      const img = el('img');
+      img.alt = m.body || this.t.image;
+      bubble.append(img);
+      void this.loadImage(m.attachmentId, img);
+    } else bubble.textContent = m.body;
+    wrap.append(bubble);
+    const meta = mine ? el('div', 'meta', m.seq <= this.peerReadSeq ? this.t.read : this.t.unread) : null;
+    if (meta) wrap.append(meta);
+    row.append(wrap);
+    if (existing) existing.row.replaceWith(row);
+    else if (prepend) this.list.insertBefore(row, this.olderButton.nextSibling);
+    else this.list.append(row);
+    this.rows.set(m.clientId, { row, meta, seq: m.seq, mine });
+    this.oldestSeq = Math.min(this.oldestSeq, m.seq);
+    if (!prepend) this.scroll();
+    if (!mine) this.markRead();
+  }
+
+  private async loadImage(id: string, img: HTMLImageElement) {
+    const res = await fetch(`${this.o.base}/api/attachments/${id}`, {
+      headers: { authorization: `Bearer ${this.session?.visitorToken ?? ''}` },
+    });
+    if (res.ok) img.src = URL.createObjectURL(await res.blob());
+  }
+
+  private updateRead(seq: number) {
+    this.peerReadSeq = Math.max(this.peerReadSeq, seq);
+    for (const r of this.rows.values())
+      if (r.mine && r.meta && r.seq <= this.peerReadSeq) r.meta.textContent = this.t.read;
+  }
+
+  private markRead() {
+    if (!this.conversation || !this.client || this.panel.classList.contains('hidden')) return;
+    const last = this.client.lastSeqOf(this.conversation.id);
+    if (last) this.client.markRead(this.conversation.id, last);
+  }
+
+  private scroll() {
+    this.list.scrollTop = this.list.scrollHeight;
+  }
+}
+
+function boot() {
+  const script =
+    (document.currentScript as HTMLScriptElement | null) ??
+    document.querySelector<HTMLScriptElement>('script[src*="widget.js"][data-store]');
+  const storeId = script?.dataset.store;
+  if (!script || !storeId) {
+    console.error('[PeakDesk] widget.js needs data-store="STORE_ID" on its <script> tag');
+    return;
+  }
+  const d = script.dataset;
+  const buyer =
+    d.buyerId && d.buyerSignature
+      ? { buyerId: d.buyerId, name: d.buyerName, signature: d.buyerSignature }
+      : undefined;
+  const start = () => new PeakDeskWidget({ base: new URL(script.src).origin, storeId, lang: d.lang, buyer });
+  if (document.body) start();
+  else document.addEventListener('DOMContentLoaded', start);
+}
+
+boot();
