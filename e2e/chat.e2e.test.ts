@@ -1,0 +1,104 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './lib/browser.ts';
+import { startDemoServer } from './lib/demo-server.ts';
+
+type Server = Awaited<ReturnType<typeof startDemoServer>>;
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signInAgent(page: Page, email: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('status-switch').waitFor();
+  await page.locator('[data-status-option="online"]').click();
+  await expect.poll(() => page.getByTestId('status-switch').getAttribute('data-status')).toBe('online');
+}
+
+describe('live chat in real Chromium', () => {
+  it('customer asks in the widget, agent answers in the workspace, customer sees the reply', async () => {
+    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
+    const agentPage = await (await browser.newContext()).newPage();
+    await signInAgent(agentPage, agentLogin.email, agentLogin.password);
+
+    const customerPage = await (await browser.newContext()).newPage();
+    await customerPage.goto(`${server.url}/demo`);
+    await customerPage.getByTestId('pd-widget-button').click();
+    const question = '你好，我的订单什么时候发货？';
+    await customerPage.getByTestId('pd-widget-input').fill(question);
+    await customerPage.getByTestId('pd-widget-send').click();
+
+    // The agent (the only one online) is assigned the conversation and sees the question.
+    const item = agentPage.getByTestId('conversation-item').first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    await agentPage
+      .getByTestId('message-list')
+      .locator('[data-sender-type="customer"]', { hasText: question })
+      .waitFor();
+
+    const answer = '亲，现货订单48小时内发货，预售按页面时间发货哦～';
+    await agentPage.getByTestId('compose-input').fill(answer);
+    await agentPage.getByTestId('compose-send').click();
+
+    const reply = customerPage.locator('[data-testid="pd-widget-message"][data-sender-type="agent"]', {
+      hasText: answer,
+    });
+    await reply.waitFor({ timeout: 15_000 });
+    expect(await reply.textContent()).toContain(answer);
+  });
+
+  it('script-carrying customer text is shown as inert text on both sides', async () => {
+    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaoya'))!;
+    const agentPage = await (await browser.newContext()).newPage();
+    await signInAgent(agentPage, agentLogin.email, agentLogin.password);
+    let dialogs = 0;
+    agentPage.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+
+    const customerPage = await (await browser.newContext()).newPage();
+    customerPage.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    await customerPage.goto(`${server.url}/demo`);
+    await customerPage.getByTestId('pd-widget-button').click();
+    const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>加粗</b>';
+    await customerPage.getByTestId('pd-widget-input').fill(evil);
+    await customerPage.getByTestId('pd-widget-send').click();
+
+    const mine = customerPage.locator(
+      '[data-testid="pd-widget-message"][data-sender-type="customer"][data-seq]',
+    );
+    await mine.first().waitFor();
+    expect(await mine.first().textContent()).toContain(evil);
+    expect(
+      await customerPage
+        .locator('#peakdesk-widget')
+        .evaluate((h) => h.shadowRoot?.querySelectorAll('.list img, .list b, .list script').length),
+    ).toBe(0);
+
+    const item = agentPage.getByTestId('conversation-item').first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    const shown = agentPage.getByTestId('message-list').locator('[data-sender-type="customer"]').first();
+    await shown.waitFor();
+    expect(await shown.textContent()).toContain(evil);
+    expect(await agentPage.getByTestId('message-list').locator('img[src="x"], script, b').count()).toBe(0);
+    await agentPage.waitForTimeout(300);
+    expect(dialogs).toBe(0);
+  });
+});
