@@ -30,7 +30,7 @@ export const ZMe = z.object({ user: ZUser, orgName: z.string() });
 export type TMe = z.infer<typeof ZMe>;
 
 export const ZCreateUserRequest = z.object({
-  email: z.string().trim().min(3).max(200),
+  email: z.string().trim().max(200).pipe(z.email('must be an email address')),
   name: z.string().trim().min(1).max(100),
   role: ZRole,
   password: z.string().min(8, 'must be at least 8 characters').max(200),
