@@ -29,6 +29,8 @@ export type ConversationRef = {
   customerId: string;
   groupId: string | null;
   assigneeId: string | null;
+  /** Status as the write left it (e.g. `bot` tells the bot a customer message is its to answer). */
+  status: 'bot' | 'queued' | 'assigned' | 'resolved' | 'closed';
 };
 
 type Listener<K extends keyof DomainEvents> = (payload: DomainEvents[K]) => void | Promise<void>;

@@ -75,6 +75,7 @@ const refOf = (c: ConversationRow): ConversationRef => ({
   customerId: c.customerId,
   groupId: c.groupId,
   assigneeId: c.assigneeId,
+  status: c.status,
 });
 
 const anonymousName = () => `访客${Math.floor(1000 + Math.random() * 9000)}`;
@@ -315,6 +316,7 @@ export function createChatService(deps: ChatServiceDeps) {
         customerId: rec.conv_customer_id,
         groupId: rec.conv_group_id,
         assigneeId: rec.conv_assignee_id,
+        status: rec.conv_status,
       };
       bus.publish('message.created', { orgId: cached.orgId, message, conversation: ref });
       if (caller.kind === 'user' && !rec.conv_has_agent_reply && rec.conv_assignee_id === caller.userId) {
