@@ -56,6 +56,7 @@ export {
   type BreakRule,
   breakPlacements,
   expandShiftCandidates,
+  isOnIntervalGrid,
   type ShiftCandidate,
   type ShiftDefinitions,
   type ShiftType,
@@ -80,6 +81,7 @@ export {
   parseClockTime,
   parseDurationMinutes,
   parseIsoTimestamp,
+  toWallClock,
   type WallClockMs,
 } from './time.ts';
 export { type InputLocation, WorkforceInputError } from './workforce-error.ts';

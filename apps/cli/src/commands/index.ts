@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
+import { registerForecastCommand } from './forecast.command.ts';
+import { registerScheduleCommand } from './schedule.command.ts';
+import { registerStaffingCommand } from './staffing.command.ts';
 import { registerStartCommand } from './start.command.ts';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself here. */
 export function registerCommands(program: Command): void {
   registerStartCommand(program);
+  registerForecastCommand(program);
+  registerStaffingCommand(program);
+  registerScheduleCommand(program);
 }
