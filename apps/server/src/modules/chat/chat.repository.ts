@@ -151,6 +151,9 @@ export function createChatRepository(db: Database) {
         sql`WITH c AS (
             UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now()
             WHERE id = ${m.conversationId}
+              -- A resend must not take a sequence number: gaps make every client re-sync.
+              AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${m.conversationId}
+                AND sender_type = ${m.senderType} AND client_id = ${m.clientId})
             RETURNING last_seq, status, store_id, customer_id, group_id, assignee_id, first_agent_reply_at)
           INSERT INTO messages (org_id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id)
           SELECT ${m.orgId}::uuid, ${m.conversationId}::uuid, c.last_seq, ${m.senderType}, ${m.senderId}::uuid,
@@ -184,7 +187,8 @@ export function createChatRepository(db: Database) {
           ? await queryRows<MessageRecord>(
               db,
               sql`SELECT m.*, u.name AS sender_name FROM messages m LEFT JOIN users u ON u.id = m.sender_id
-                  WHERE m.conversation_id = ${conversationId} AND m.seq > ${q.afterSeq} ORDER BY m.seq ASC LIMIT ${take}`,
+                  WHERE m.conversation_id = ${conversationId} AND m.seq > ${q.afterSeq}
+                    AND m.seq < ${q.beforeSeq ?? Number.MAX_SAFE_INTEGER} ORDER BY m.seq ASC LIMIT ${take}`,
             )
           : (
               await queryRows<MessageRecord>(
