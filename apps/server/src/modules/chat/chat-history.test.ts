@@ -58,7 +58,7 @@ async function newChat() {
   return { visitor, conv: conv.body, vt: visitor.visitorToken };
 }
 
-const say = (token: string, conversationId: string, body: string, clientId = randomUUID()) =>
+const say = (token: string, conversationId: string, body: string, clientId: string = randomUUID()) =>
   api<TMessage>(server, 'POST', `/api/conversations/${conversationId}/messages`, {
     token,
     body: { clientId, type: 'text', body },
