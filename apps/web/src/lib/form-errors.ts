@@ -10,7 +10,10 @@ export function applyFieldError(form: FormInstance, error: unknown, fields: read
   // The server may name nested paths like `storeIds.0`; the form field is the first segment.
   const name = error.field.split('.')[0] ?? error.field;
   if (!fields.includes(name)) return false;
-  form.setFields([{ name, errors: [error.message] }]);
+  // Next to the field, the server's "path.to.field: " prefix only repeats what the layout already says.
+  const prefix = /^([\w.]+):\s*/.exec(error.message);
+  const text = prefix?.[1]?.split('.').pop() === name ? error.message.slice(prefix[0].length) : error.message;
+  form.setFields([{ name, errors: [text] }]);
   return true;
 }
 
