@@ -33,6 +33,18 @@ export function createRoutingRepository(db: Database) {
             ORDER BY priority DESC, queued_at ASC LIMIT ${limit}`,
       );
     },
+    /** Waiting conversations this agent could serve (their groups and stores), in queue order. */
+    async queuedForAgent(userId: string, limit: number) {
+      return queryRows<{ id: string }>(
+        db,
+        sql`SELECT c.id FROM conversations c
+            JOIN group_members gm ON gm.group_id = c.group_id AND gm.user_id = ${userId}
+            JOIN users u ON u.id = gm.user_id AND u.org_id = c.org_id
+            WHERE c.status = 'queued'
+              AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = c.store_id))
+            ORDER BY c.priority DESC, c.queued_at ASC LIMIT ${limit}`,
+      );
+    },
     /**
      * The least-busy online member of the group who may serve the store and is under their cap;
      * ties go to whoever was assigned longest ago. The agent row stays locked until commit, so
@@ -61,14 +73,6 @@ export function createRoutingRepository(db: Database) {
             WHERE id = ${conversationId}`,
       );
       await db.execute(sql`UPDATE users SET last_assigned_at = now() WHERE id = ${agentId}`);
-    },
-    async groupsOfAgent(userId: string) {
-      return (
-        await queryRows<{ group_id: string }>(
-          db,
-          sql`SELECT group_id FROM group_members WHERE user_id = ${userId}`,
-        )
-      ).map((r) => r.group_id);
     },
   };
 }

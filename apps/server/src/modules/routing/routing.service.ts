@@ -43,32 +43,41 @@ export function createRoutingService(deps: { db: Database; onAssigned: (a: Assig
     return result;
   }
 
+  async function drain(nextQueued: (limit: number) => Promise<{ id: string }[]>): Promise<Assignment[]> {
+    const done: Assignment[] = [];
+    for (;;) {
+      const queued = await nextQueued(20);
+      if (queued.length === 0) break;
+      let progressed = false;
+      for (const q of queued) {
+        const a = await tryAssign(q.id);
+        if (!a) break; // FIFO: if the head cannot be served now, nobody behind it jumps ahead.
+        done.push(a);
+        progressed = true;
+      }
+      if (!progressed || queued.length < 20) break;
+    }
+    return done;
+  }
+
   return {
     /** Tries to assign one queued conversation now; null means it keeps waiting. */
     routeConversation: tryAssign,
 
     /** Assigns waiting conversations of these groups, oldest (and highest priority) first, while agents have room. */
     async drainGroups(groupIds: string[]): Promise<Assignment[]> {
-      const done: Assignment[] = [];
       const repo = createRoutingRepository(db);
-      for (;;) {
-        const queued = await repo.queuedInGroups(groupIds, 20);
-        if (queued.length === 0) break;
-        let progressed = false;
-        for (const q of queued) {
-          const a = await tryAssign(q.id);
-          if (!a) break; // FIFO: if the head cannot be served now, nobody behind it jumps ahead.
-          done.push(a);
-          progressed = true;
-        }
-        if (!progressed || queued.length < 20) break;
-      }
-      return done;
+      return drain((limit) => repo.queuedInGroups(groupIds, limit));
     },
 
+    /**
+     * An agent has room (came online, resolved a chat): serve the queue they can work on. Only
+     * conversations of their groups and stores are considered, so a waiting chat of a store they
+     * may not serve does not block the ones behind it.
+     */
     async drainForAgent(userId: string): Promise<Assignment[]> {
-      const groups = await createRoutingRepository(db).groupsOfAgent(userId);
-      return this.drainGroups(groups);
+      const repo = createRoutingRepository(db);
+      return drain((limit) => repo.queuedForAgent(userId, limit));
     },
   };
 }
