@@ -20,3 +20,15 @@ export function applyFieldError(form: FormInstance, error: unknown, fields: read
 export function errorMessage(error: unknown, fallback: string): string {
   return error instanceof ApiError || error instanceof Error ? error.message : fallback;
 }
+
+/**
+ * Runs the form's own rules; resolves to null when they fail. antd shows those errors itself, and its
+ * rejection would otherwise surface as an unhandled promise rejection from the dialog's OK handler.
+ */
+export async function validateForm<T>(form: FormInstance<T>): Promise<T | null> {
+  try {
+    return await form.validateFields();
+  } catch {
+    return null;
+  }
+}

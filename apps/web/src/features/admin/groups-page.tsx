@@ -1,7 +1,7 @@
 import type { TSkillGroup } from '@peakdesk/contracts';
 import { App, Button, Form, Input, InputNumber, Modal, Table, type TableColumnsType, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { adminApi, type TGroupInput } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
@@ -24,7 +24,8 @@ export function GroupsPage() {
   }, [editing, form]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
     setIsSaving(true);
     try {
       const saved = editing

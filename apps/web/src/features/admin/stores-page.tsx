@@ -1,7 +1,7 @@
 import { type TPlatform, type TSkillGroup, ZPlatform } from '@peakdesk/contracts';
 import { App, Button, Form, Input, Modal, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { adminApi, type TAdminStore, type TStoreInput } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
@@ -50,7 +50,8 @@ export function StoresPage() {
   const groupName = (id: string | null) => groups.find((g) => g.id === id)?.name ?? t('common.none');
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
     const body: TStoreInput = {
       ...values,
       defaultGroupId: values.defaultGroupId ?? null,

@@ -11,7 +11,7 @@ import {
   Typography,
 } from 'antd';
 import { useState } from 'react';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
 import { adminApi, type TApiToken, type TCreatedToken } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
@@ -26,7 +26,9 @@ export function TokensPage() {
   const [isSaving, setIsSaving] = useState(false);
 
   const submit = async () => {
-    const { name } = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
+    const { name } = values;
     setIsSaving(true);
     try {
       const token = await adminApi.createToken(name);

@@ -15,7 +15,7 @@ import {
   Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useMe } from '../auth/session-context.tsx';
 import { adminApi } from './admin-api.ts';
@@ -76,7 +76,8 @@ export function UsersPage() {
   }, [editing, form]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
     const maxConcurrency = values.maxConcurrency ?? null;
     setIsSaving(true);
     try {

@@ -1,7 +1,7 @@
 import { App, Form, Input, Modal } from 'antd';
 import { useState } from 'react';
 import { api } from '../../lib/api-client.ts';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 
 type TPasswordForm = { currentPassword: string; newPassword: string; confirmPassword: string };
@@ -16,7 +16,8 @@ export function ChangePasswordDialog({ isOpen, onClose }: { isOpen: boolean; onC
   const [isSaving, setIsSaving] = useState(false);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
     setIsSaving(true);
     try {
       await api.post(

@@ -1,7 +1,7 @@
 import { QUICK_REPLY_CATEGORIES, type TCreateQuickReplyRequest, type TQuickReply } from '@peakdesk/contracts';
 import { App, Form, Input, Modal, Radio, Select } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage } from '../../lib/form-errors.ts';
+import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { createQuickReply, updateQuickReply } from './quick-replies-api.ts';
 
@@ -38,7 +38,8 @@ export function QuickReplyFormDialog({ editing, canEditTeam, onClose, onSaved }:
   }, [isOpen, editing, form]);
 
   const submit = async () => {
-    const values = await form.validateFields();
+    const values = await validateForm(form);
+    if (!values) return;
     setIsSaving(true);
     try {
       const saved = editing ? await updateQuickReply(editing.id, values) : await createQuickReply(values);
