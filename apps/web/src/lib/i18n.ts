@@ -189,7 +189,7 @@ const zhCN = {
   'admin.audit.system': '系统',
 } as const;
 
-export type TMessageKey = keyof typeof zhCN;
+type TMessageKey = keyof typeof zhCN;
 type TDictionary = Record<TMessageKey, string>;
 
 const en: TDictionary = {
@@ -403,9 +403,10 @@ function readStoredLanguage(): TLanguage {
 
 // A module-level store instead of a context: the language is global, and this keeps lib/ free of JSX.
 let currentLanguage: TLanguage = readStoredLanguage();
+document.documentElement.lang = currentLanguage;
 const listeners = new Set<() => void>();
 
-export function setLanguage(language: TLanguage): void {
+function setLanguage(language: TLanguage): void {
   if (language === currentLanguage) return;
   currentLanguage = language;
   try {
@@ -431,11 +432,7 @@ function getLanguage(): TLanguage {
 export type TTranslate = (key: TMessageKey, params?: Record<string, string | number>) => string;
 
 /** Replaces `{name}` placeholders; unknown names stay as written (quick-reply help text shows them). */
-export function translate(
-  language: TLanguage,
-  key: TMessageKey,
-  params?: Record<string, string | number>,
-): string {
+function translate(language: TLanguage, key: TMessageKey, params?: Record<string, string | number>): string {
   const text = dictionaries[language][key];
   if (!params) return text;
   return text.replace(/\{([a-zA-Z_]+)\}/g, (whole, name: string) => {
@@ -451,7 +448,7 @@ export function useI18n(): { t: TTranslate; language: TLanguage; setLanguage: (l
 }
 
 /** Locale tag for Intl formatting of dates and numbers. */
-export function intlLocale(language: TLanguage): string {
+function intlLocale(language: TLanguage): string {
   return language === 'zh-CN' ? 'zh-CN' : 'en-US';
 }
 

@@ -3,8 +3,8 @@ import type { TConversation, TMessage, TSenderType } from '@peakdesk/contracts';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 
 export type TConnectionState = 'connecting' | 'connected' | 'disconnected';
-export type TTypingEvent = { conversationId: string; senderType: TSenderType; isTyping: boolean };
-export type TReadEvent = { conversationId: string; readerType: 'customer' | 'agent'; seq: number };
+type TTypingEvent = { conversationId: string; senderType: TSenderType; isTyping: boolean };
+type TReadEvent = { conversationId: string; readerType: 'customer' | 'agent'; seq: number };
 
 type TEventMap = {
   message: TMessage;

@@ -16,7 +16,7 @@ const PLATFORM_COLORS: Record<TPlatform, string> = {
 };
 
 /** The snippet a merchant pastes into the store page; origin is wherever this console is served from. */
-export function embedSnippet(origin: string, storeId: string): string {
+function embedSnippet(origin: string, storeId: string): string {
   return `<script src="${origin}/widget.js" data-store="${storeId}"></script>`;
 }
 

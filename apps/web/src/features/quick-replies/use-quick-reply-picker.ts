@@ -6,7 +6,7 @@ import { filterQuickReplies, listQuickReplies } from './quick-replies-api.ts';
 const MAX_OPTIONS = 8;
 
 /** The picker opens while the draft is a single line starting with `/`; the rest is the search. */
-export function quickReplyQuery(draft: string): string | null {
+function quickReplyQuery(draft: string): string | null {
   if (!draft.startsWith('/') || draft.includes('\n')) return null;
   return draft.slice(1);
 }
