@@ -5,12 +5,17 @@ export type FaqRecord = FaqEntry & { category: string; answer: string };
 
 const COLUMNS = ['id', 'category', 'question', 'answer', 'similar_questions'] as const;
 
-/** RFC 4180 fields: quotes around fields with commas/newlines, "" for a quote inside. */
-export function parseCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
+/** One CSV record and the 1-based line it starts on (quoted fields may span lines). */
+export type CsvRecord = { line: number; cells: string[] };
+
+/** RFC 4180 fields: quotes around fields with commas/newlines, "" for a quote inside. Blank rows are skipped. */
+export function parseCsvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let row: string[] = [];
   let field = '';
   let inQuotes = false;
+  let line = 1;
+  let rowLine = 1;
   const body = text.replace(/^\uFEFF/, '');
   for (let i = 0; i < body.length; i++) {
     const ch = body[i];
@@ -19,7 +24,10 @@ export function parseCsvRows(text: string): string[][] {
         field += '"';
         i++;
       } else if (ch === '"') inQuotes = false;
-      else field += ch;
+      else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
     } else if (ch === '"') inQuotes = true;
     else if (ch === ',') {
       row.push(field);
@@ -27,16 +35,23 @@ export function parseCsvRows(text: string): string[][] {
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && body[i + 1] === '\n') i++;
       row.push(field);
-      rows.push(row);
+      records.push({ line: rowLine, cells: row });
       row = [];
       field = '';
+      line++;
+      rowLine = line;
     } else field += ch;
   }
   if (field.length > 0 || row.length > 0) {
     row.push(field);
-    rows.push(row);
+    records.push({ line: rowLine, cells: row });
   }
-  return rows.filter((r) => r.some((cell) => cell.trim().length > 0));
+  return records.filter((r) => r.cells.some((cell) => cell.trim().length > 0));
+}
+
+/** RFC 4180 fields: quotes around fields with commas/newlines, "" for a quote inside. */
+export function parseCsvRows(text: string): string[][] {
+  return parseCsvRecords(text).map((r) => r.cells);
 }
 
 /** Parses a knowledge-base CSV; throws with the line and field on bad input (the CLI prints it). */

@@ -87,8 +87,8 @@ describe('shipped model', () => {
     );
     expect(result.inScope).toBeGreaterThanOrEqual(240);
     expect(result.outOfScope).toBeGreaterThanOrEqual(60);
-    expect(result.top1Accuracy).toBeGreaterThanOrEqual(0.87);
-    expect(result.coverage).toBeGreaterThanOrEqual(0.75);
+    expect(result.top1Accuracy).toBeGreaterThanOrEqual(0.88);
+    expect(result.coverage).toBeGreaterThanOrEqual(0.8);
     expect(result.precision).toBeGreaterThanOrEqual(0.94);
     expect(result.outOfScopeDeclineRate).toBeGreaterThanOrEqual(0.95);
   });

@@ -1,4 +1,4 @@
-import MiniSearch from 'minisearch';
+import { Bm25Index } from './bm25-index.ts';
 import { predictLogit, sigmoid } from './logistic-regression.ts';
 import { loadDefaultMatcherModel, type MatcherModel, RERANK_FEATURE_NAMES } from './matcher-model.ts';
 import { computePairFeatures, type TermStatistics } from './pair-features.ts';
@@ -82,9 +82,8 @@ export type FaqMatcher = {
 };
 
 type StoredVariant = FaqVariant & { analyzed: AnalyzedText };
-type IndexedDocument = { id: number; words: string; grams: string };
 
-const DEFAULT_RETRIEVAL_DEPTH = 40;
+const DEFAULT_RETRIEVAL_DEPTH = 24;
 const DEFAULT_RERANK_DEPTH = 8;
 
 export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatcherOptions = {}): FaqMatcher {
@@ -93,14 +92,8 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
   const retrievalDepth = options.retrievalDepth ?? DEFAULT_RETRIEVAL_DEPTH;
   const rerankDepth = options.rerankDepth ?? DEFAULT_RERANK_DEPTH;
 
-  // Terms are produced by our own analyzer, so MiniSearch only splits on the spaces we join with.
-  const index = new MiniSearch<IndexedDocument>({
-    fields: ['words', 'grams'],
-    idField: 'id',
-    tokenize: (text) => (text.length > 0 ? text.split(' ') : []),
-    processTerm: (term) => term,
-    searchOptions: { boost: { words: 2, grams: 1 }, combineWith: 'OR' },
-  });
+  // Words count double: a shared word is stronger evidence than a shared character pair.
+  const index = new Bm25Index({ words: 2, grams: 1 });
   const variants = new Map<number, StoredVariant>();
   const variantIdsByFaq = new Map<string, number[]>();
   const tokenDocumentFrequency = new Map<string, number>();
@@ -121,7 +114,8 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
     for (const token of new Set(analyzed.tokens)) {
       tokenDocumentFrequency.set(token, (tokenDocumentFrequency.get(token) ?? 0) + 1);
     }
-    index.add({ id, words: analyzed.tokens.join(' '), grams: analyzed.grams.join(' ') });
+    // Variant ids are never reused, which the index relies on.
+    index.add({ id, words: analyzed.tokens, grams: analyzed.grams });
     const ids = variantIdsByFaq.get(faqId) ?? [];
     ids.push(id);
     variantIdsByFaq.set(faqId, ids);
@@ -138,8 +132,7 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
         if (left > 0) tokenDocumentFrequency.set(token, left);
         else tokenDocumentFrequency.delete(token);
       }
-      // discard() is O(1); MiniSearch vacuums the dead postings in the background.
-      index.discard(id);
+      index.remove(id);
       variants.delete(id);
     }
     variantIdsByFaq.delete(faqId);
@@ -160,18 +153,15 @@ export function createFaqMatcher(entries: readonly FaqEntry[], options: FaqMatch
   function scoreCandidates(query: AnalyzedText, queryOptions: CandidateQueryOptions): Scored[] {
     if (query.tokens.length === 0 || variants.size === 0) return [];
     const storeId = queryOptions.storeId ?? null;
-    const terms = [...new Set([...query.tokens, ...query.grams])].join(' ');
-    const hits = index.search(terms, {
-      filter: (hit) => {
-        const variant = variants.get(hit.id as number);
-        if (!variant) return false;
-        return variant.storeId === null || storeId === null || variant.storeId === storeId;
-      },
+    const hits = index.search(query.tokens, query.grams, retrievalDepth, (id) => {
+      const variant = variants.get(id);
+      if (!variant) return false;
+      return variant.storeId === null || storeId === null || variant.storeId === storeId;
     });
     // Best variant per FAQ by pair model; BM25 decides which FAQs get a closer look.
     const byFaq = new Map<string, { variantId: number; pair: number[]; pairLogit: number; bm25: number }>();
-    for (const hit of hits.slice(0, retrievalDepth)) {
-      const variant = variants.get(hit.id as number);
+    for (const hit of hits) {
+      const variant = variants.get(hit.id);
       if (!variant) continue;
       const current = byFaq.get(variant.faqId);
       if (!current && byFaq.size >= rerankDepth) continue;

@@ -2,8 +2,8 @@ export type { ParaphraseExample, ParaphraseSetName } from './demo-data.ts';
 export { loadDemoFaq, loadParaphraseSet, parseParaphraseJsonl } from './demo-data.ts';
 export type { MatcherEvaluation, ScoredQuery } from './evaluate-matcher.ts';
 export { evaluateMatcher, scoreQueries, selectThreshold, summarize } from './evaluate-matcher.ts';
-export type { FaqRecord } from './faq-csv.ts';
-export { parseCsvRows, parseFaqCsv } from './faq-csv.ts';
+export type { CsvRecord, FaqRecord } from './faq-csv.ts';
+export { parseCsvRecords, parseCsvRows, parseFaqCsv } from './faq-csv.ts';
 export type {
   CandidateFeatures,
   CandidateQueryOptions,

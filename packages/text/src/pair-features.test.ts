@@ -50,8 +50,9 @@ describe('computePairFeatures', () => {
 });
 
 describe('longestCommonSubstring', () => {
-  it('counts characters, not UTF-16 units', () => {
+  it('finds the longest shared run', () => {
     expect(longestCommonSubstring('运费险怎么赔', '退货运费险')).toBe(3);
     expect(longestCommonSubstring('', '保价')).toBe(0);
+    expect(longestCommonSubstring('abcabc', 'xbcaby')).toBe(4);
   });
 });

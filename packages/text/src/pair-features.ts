@@ -58,20 +58,27 @@ function diceOf(a: readonly string[], b: readonly string[]): { dice: number; cov
   return { dice: (2 * shared) / (a.length + b.length), coverA: shared / a.length };
 }
 
-/** Length of the longest common substring, O(n·m) with one row; texts here are short. */
+let lcsRow = new Int32Array(64);
+
+/**
+ * Length of the longest common substring in UTF-16 units (CJK text here is all in the BMP), one
+ * reused row: this runs for every reranked candidate, so it must not allocate.
+ */
 export function longestCommonSubstring(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
+  if (lcsRow.length < b.length + 1) lcsRow = new Int32Array(2 * (b.length + 1));
+  const row = lcsRow;
+  row.fill(0, 0, b.length + 1);
   let best = 0;
-  let previous = new Array<number>(y.length + 1).fill(0);
-  let current = new Array<number>(y.length + 1).fill(0);
-  for (let i = 1; i <= x.length; i++) {
-    for (let j = 1; j <= y.length; j++) {
-      const value = x[i - 1] === y[j - 1] ? previous[j - 1]! + 1 : 0;
-      current[j] = value;
+  for (let i = 1; i <= a.length; i++) {
+    const ca = a.charCodeAt(i - 1);
+    let diagonal = 0; // row[j - 1] from the previous i
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      const value = ca === b.charCodeAt(j - 1) ? diagonal + 1 : 0;
+      row[j] = value;
       if (value > best) best = value;
+      diagonal = above;
     }
-    [previous, current] = [current, previous];
   }
   return best;
 }
@@ -95,8 +102,8 @@ export function computePairFeatures(
   for (const token of queryTokens) if (variantTokens.has(token)) intersection++;
   const union = queryTokens.size + variantTokens.size - intersection;
   const grams = diceOf(query.grams, variant.grams);
-  const queryLength = Array.from(query.compact).length;
-  const variantLength = Array.from(variant.compact).length;
+  const queryLength = query.compact.length;
+  const variantLength = variant.compact.length;
   const shorter = Math.min(queryLength, variantLength);
   const longer = Math.max(queryLength, variantLength);
   const sharedDomain = query.domainTerms.some((term) => variant.domainTerms.includes(term));
