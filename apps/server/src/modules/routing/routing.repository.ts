@@ -46,9 +46,21 @@ export function createRoutingRepository(db: Database) {
       );
     },
     /**
+     * Locks the group's members until commit, in id order (no deadlocks), waiting rather than
+     * skipping: assignments that race for the same agents (two instances, a burst of arrivals)
+     * take turns, and each one's next statement counts the seats the previous ones took. SKIP
+     * LOCKED here left conversations queued while agents had free seats.
+     */
+    async lockGroupMembers(orgId: string, groupId: string) {
+      await db.execute(
+        sql`SELECT u.id FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
+            WHERE u.org_id = ${orgId} ORDER BY u.id FOR UPDATE OF u`,
+      );
+    },
+    /**
      * The least-busy online member of the group who may serve the store and is under their cap;
-     * ties go to whoever was assigned longest ago. The agent row stays locked until commit, so
-     * two instances assigning at once can never push one agent past the cap.
+     * ties go to whoever was assigned longest ago. Call after lockGroupMembers: this statement's
+     * snapshot then includes every committed assignment, so no agent goes past the cap.
      */
     async pickLeastBusyAgent(orgId: string, groupId: string, storeId: string) {
       const rows = await queryRows<AgentPick>(
@@ -62,8 +74,7 @@ export function createRoutingRepository(db: Database) {
               AND a.active < COALESCE(u.max_concurrency, g.default_max_concurrency)
               AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = ${storeId}))
             ORDER BY a.active ASC, u.last_assigned_at ASC NULLS FIRST, u.id
-            LIMIT 1
-            FOR UPDATE OF u SKIP LOCKED`,
+            LIMIT 1`,
       );
       return rows[0] ?? null;
     },

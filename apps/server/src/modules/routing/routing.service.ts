@@ -18,6 +18,7 @@ export function createRoutingService(deps: { db: Database; onAssigned: (a: Assig
       const repo = createRoutingRepository(tx as unknown as Database);
       const conv = await repo.lockQueued(conversationId);
       if (!conv?.group_id) return null;
+      await repo.lockGroupMembers(conv.org_id, conv.group_id);
       const agent = await repo.pickLeastBusyAgent(conv.org_id, conv.group_id, conv.store_id);
       if (!agent) return null;
       const t = transitionConversation(
