@@ -18,6 +18,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
+import { findNulCharacter } from '../http/text-guard.ts';
 import type { Services } from '../services.ts';
 import { createTokenBucket } from './token-bucket.ts';
 
@@ -127,6 +128,12 @@ export async function createRealtimeGateway(opts: {
           return reply({
             ok: false,
             error: { code: 'rate_limited', message: 'too many messages; slow down' },
+          });
+        const nul = findNulCharacter(raw);
+        if (nul !== null)
+          return reply({
+            ok: false,
+            error: { code: 'invalid_input', message: `${nul || 'payload'}: must not contain NUL characters` },
           });
         const parsed = schema.safeParse(raw);
         if (!parsed.success) {

@@ -23,7 +23,7 @@ import type { Services } from '../../services.ts';
 
 const ZIdParams = z.object({ id: ZId });
 // The message body schema without conversationId: the path names the conversation.
-const ZSendBody = z.union([
+const ZSendBody = z.discriminatedUnion('type', [
   ZSendMessageRequest.options[0].omit({ conversationId: true }),
   ZSendMessageRequest.options[1].omit({ conversationId: true }),
 ]);
