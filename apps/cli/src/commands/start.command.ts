@@ -1,4 +1,3 @@
-import { ConfigError, parseConfig, startServer } from '@peakdesk/server';
 import type { Command } from 'commander';
 import { CliError } from '../cli-error.ts';
 
@@ -17,10 +16,12 @@ export function registerStartCommand(program: Command): void {
         dataDir: string;
         json?: boolean;
       }>();
+      // Loaded on demand: commands that need no server (forecast, staffing…) start fast.
+      const { ConfigError, parseConfig, startServer } = await import('@peakdesk/server');
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new CliError(`--port: "${o.port}" is not a port number`);
-      let config: ReturnType<typeof parseConfig>;
+      let config: import('@peakdesk/server').Config;
       try {
         config = parseConfig(process.env, { port, host: o.host, dataDir: o.dataDir });
       } catch (e) {
