@@ -18,7 +18,9 @@ type Field = {
 
 const K1 = 1.2;
 const B = 0.75;
-const COMMON_GRAM_SHARE = 0.2;
+/** Postings scored per query at most (after the MIN_TERMS rarest terms, which are always scored). */
+const POSTING_BUDGET = 60_000;
+const MIN_TERMS = 2;
 
 export class Bm25Index {
   private readonly fields: [Field, Field];
@@ -100,30 +102,36 @@ export class Bm25Index {
     if (this.liveCount === 0 || k <= 0) return [];
     const touched: number[] = [];
     const scores = this.scores;
-    const queryTerms = [new Set(words), new Set(grams)] as const;
-    queryTerms.forEach((terms, f) => {
-      const field = this.fields[f as 0 | 1];
-      const lengths = this.lengths[f as 0 | 1];
-      const averageLength = field.totalLength / this.liveCount || 1;
+    // Rarest terms first, within a budget of postings: terms found in much of a big collection
+    // (吗, 怎么, a popular product name) add little to BM25 (low idf) but would dominate the cost,
+    // so they are dropped once the budget is spent, as Lucene's common-terms query does. Collections
+    // smaller than the budget (the demo FAQ) are always scored in full.
+    const planned: { f: 0 | 1; df: number; ids: number[]; tfs: number[] }[] = [];
+    for (const [f, terms] of [[0, new Set(words)] as const, [1, new Set(grams)] as const]) {
       for (const term of terms) {
-        const posting = field.postings.get(term);
-        const df = field.documentFrequency.get(term) ?? 0;
-        if (!posting || df === 0) continue;
-        // Bigrams found in over a fifth of the collection (怎么, 什么) add almost nothing to BM25
-        // (idf < 1.5) but would dominate the cost: skip them, as Lucene's common-terms query does.
-        if (f === 1 && df > COMMON_GRAM_SHARE * this.liveCount && this.liveCount > 1000) continue;
-        const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5)) * field.boost;
-        const { ids, tfs } = posting;
-        for (let i = 0; i < ids.length; i++) {
-          const id = ids[i]!;
-          if (this.alive[id] !== 1) continue;
-          const tf = tfs[i]!;
-          const norm = tf + K1 * (1 - B + (B * lengths[id]!) / averageLength);
-          if (scores[id] === 0) touched.push(id);
-          scores[id]! += (idf * tf * (K1 + 1)) / norm;
-        }
+        const posting = this.fields[f].postings.get(term);
+        const df = this.fields[f].documentFrequency.get(term) ?? 0;
+        if (posting && df > 0) planned.push({ f, df, ids: posting.ids, tfs: posting.tfs });
       }
-    });
+    }
+    planned.sort((a, b) => a.df - b.df);
+    let budget = POSTING_BUDGET;
+    for (const [n, { f, df, ids, tfs }] of planned.entries()) {
+      if (n >= MIN_TERMS && ids.length > budget) continue;
+      budget -= ids.length;
+      const field = this.fields[f];
+      const lengths = this.lengths[f];
+      const averageLength = field.totalLength / this.liveCount || 1;
+      const idf = Math.log(1 + (this.liveCount - df + 0.5) / (df + 0.5)) * field.boost;
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (this.alive[id] !== 1) continue;
+        const tf = tfs[i]!;
+        const norm = tf + K1 * (1 - B + (B * lengths[id]!) / averageLength);
+        if (scores[id] === 0) touched.push(id);
+        scores[id]! += (idf * tf * (K1 + 1)) / norm;
+      }
+    }
     // Min-heap of the best k, so cost stays O(touched · log k) instead of sorting every match.
     const heap: Bm25Hit[] = [];
     for (const id of touched) {
