@@ -16,6 +16,7 @@ import { assertNoNulCharacter } from './http/text-guard.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
 import { registerQuickRepliesRoutes } from './modules/quick-replies/quick-replies.routes.ts';
+import { registerRoutingRoutes } from './modules/routing/routing.routes.ts';
 import type { Services } from './services.ts';
 
 export type AppOptions = {
@@ -97,6 +98,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   registerAccountsRoutes(app, o.services);
   registerChatRoutes(app, o.services);
   registerQuickRepliesRoutes(app, o.services);
+  registerRoutingRoutes(app, o.services);
   registerDemoRoutes(app, o.services);
   await registerStaticRoutes(app);
   return app;

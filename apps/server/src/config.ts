@@ -20,6 +20,10 @@ const ZEnv = z.object({
   PEAKDESK_SOCKET_MSGS_PER_SECOND: z.coerce.number().min(1).default(20),
   PEAKDESK_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
   PEAKDESK_INSTANCE_ID: z.string().optional(),
+  PEAKDESK_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  PEAKDESK_AGENT_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
+  PEAKDESK_ABANDON_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
+  PEAKDESK_WALL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
 });
 
 export type Config = {
@@ -36,6 +40,11 @@ export type Config = {
   socketMessagesPerSecond: number;
   dbPoolSize: number;
   instanceId: string;
+  /** Durable timers (no-reply, max wait, abandonment) are polled this often. */
+  timerPollMs: number;
+  agentGraceSeconds: number;
+  abandonGraceSeconds: number;
+  wallIntervalMs: number;
 };
 
 export class ConfigError extends Error {}
@@ -63,6 +72,10 @@ export function parseConfig(
     socketMessagesPerSecond: e.PEAKDESK_SOCKET_MSGS_PER_SECOND,
     dbPoolSize: e.PEAKDESK_DB_POOL,
     instanceId: e.PEAKDESK_INSTANCE_ID ?? `pd-${process.pid}`,
+    timerPollMs: e.PEAKDESK_TIMER_POLL_MS,
+    agentGraceSeconds: e.PEAKDESK_AGENT_GRACE_SECONDS,
+    abandonGraceSeconds: e.PEAKDESK_ABANDON_GRACE_SECONDS,
+    wallIntervalMs: e.PEAKDESK_WALL_INTERVAL_MS,
     ...overrides,
   };
 }

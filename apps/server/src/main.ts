@@ -6,6 +6,7 @@ import type { Config } from './config.ts';
 import { type DemoLogin, seedDemo } from './demo/seed-demo.ts';
 import { createEventBus } from './events/event-bus.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
+import { startWallFeed } from './realtime/wall-feed.ts';
 import { createServices, type Services } from './services.ts';
 
 export type RunningServer = {
@@ -30,7 +31,7 @@ export async function startServer(
   const bus = createEventBus((name, error) =>
     logger.error({ err: error, event: name }, 'event listener failed'),
   );
-  const services = await createServices(db.db, bus, config);
+  const services = await createServices(db.db, bus, config, logger);
   const rateLimitRedis = config.redisUrl
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : undefined;
@@ -65,6 +66,15 @@ export async function startServer(
     messagesPerSecond: config.socketMessagesPerSecond,
   });
   const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
+  // Durable timers and presence run on every instance; SKIP LOCKED lets each timer fire once.
+  services.timers.start();
+  services.routing.start();
+  const wallFeed = startWallFeed({
+    io: gateway.io,
+    routing: services.routing,
+    intervalMs: config.wallIntervalMs,
+    logger,
+  });
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
@@ -85,6 +95,9 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        wallFeed.stop();
+        services.routing.stop();
+        await services.timers.stop();
         await gateway.close();
         await app.close();
         const deadline = Date.now() + 10_000;

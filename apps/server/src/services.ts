@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@peakdesk/db';
+import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { CallerResolvers } from './http/auth.ts';
+import { createTimers } from './jobs/timers.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
@@ -10,7 +12,12 @@ import { createQuickRepliesService } from './modules/quick-replies/quick-replies
 import { createRoutingService, type RoutingService } from './modules/routing/routing.service.ts';
 
 /** Builds every domain service once; modules reach each other only through what is passed here. */
-export async function createServices(db: Database, bus: EventBus, config: Config) {
+export async function createServices(
+  db: Database,
+  bus: EventBus,
+  config: Config,
+  logger: Logger = pino({ level: 'silent' }),
+) {
   const audit = createAuditService(db);
   const accounts = createAccountsService({ db, bus, audit });
   // All instances must sign visitor tokens alike: use the configured secret or the one stored in the db.
@@ -19,18 +26,28 @@ export async function createServices(db: Database, bus: EventBus, config: Config
     (await accounts.repo.ensureSetting('visitor_token_secret', randomBytes(32).toString('hex')));
   let routing: RoutingService | undefined;
   const chat = createChatService({ db, bus, accounts: accounts.repo, secret, routing: () => routing! });
+  const timers = createTimers({ db, logger, pollMs: config.timerPollMs });
   routing = createRoutingService({
     db,
-    onAssigned: async (a) => {
-      await chat.postSystemMessage(a.conversationId, `客服「${a.agentName}」为您服务，请问有什么可以帮您？`);
-      await chat.publishConversation(a.conversationId, null);
+    bus,
+    timers,
+    audit,
+    logger,
+    config: {
+      agentGraceSeconds: config.agentGraceSeconds,
+      abandonGraceSeconds: config.abandonGraceSeconds,
+      heartbeatMs: Math.max(200, Math.min(10_000, (config.agentGraceSeconds * 1000) / 3)),
     },
+    notify: () => ({
+      systemMessage: (id, body) => chat.postSystemMessage(id, body),
+      conversationChanged: (id, previous) => chat.publishConversation(id, previous),
+    }),
   });
   const quickReplies = createQuickRepliesService({ db, audit });
 
   // An agent coming online (or back from 挂起) takes waiting conversations of their groups.
   bus.subscribe('agent.status_changed', async (e) => {
-    if (e.status === 'online') await routing.drainForAgent(e.userId);
+    await routing.onAgentStatusChanged(e.userId, e.status);
   });
 
   const resolvers: CallerResolvers = {
@@ -38,7 +55,7 @@ export async function createServices(db: Database, bus: EventBus, config: Config
     resolveApiToken: (t) => accounts.resolveApiToken(t),
     resolveVisitor: (t) => chat.resolveVisitor(t),
   };
-  return { audit, accounts, chat, routing, quickReplies, resolvers, secret };
+  return { audit, accounts, chat, routing, timers, quickReplies, resolvers, secret };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

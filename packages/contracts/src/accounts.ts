@@ -50,7 +50,9 @@ export const ZUpdateUserRequest = z.object({
 });
 export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
 
-export const ZSetStatusRequest = z.object({ status: ZAgentStatus });
+/** What an agent may choose; `away` is only ever set by the router. */
+export const ZSettableAgentStatus = z.enum(['online', 'paused', 'offline']);
+export const ZSetStatusRequest = z.object({ status: ZSettableAgentStatus });
 
 export const ZStore = z.object({
   id: ZId,

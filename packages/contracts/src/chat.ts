@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZId } from './common.ts';
+import type { TQueuePosition, TTransferNotice, TWallSnapshot } from './routing.ts';
 
 export const MESSAGE_TEXT_MAX = 2000;
 export const IMAGE_MAX_BYTES = 5 * 1024 * 1024;
@@ -65,6 +66,9 @@ export const ZConversation = z.object({
   status: ZConversationStatus,
   priority: z.number().int(),
   lastSeq: z.number().int(),
+  /** Read positions, so read receipts survive a reload. */
+  customerReadSeq: z.number().int(),
+  agentReadSeq: z.number().int(),
   unread: z.number().int(),
   lastMessagePreview: z.string().nullable(),
   createdAt: z.string(),
@@ -143,6 +147,9 @@ export type TServerToClientEvents = {
   typing: (e: { conversationId: string; senderType: TSenderType; isTyping: boolean }) => void;
   read: (e: { conversationId: string; readerType: 'customer' | 'agent'; seq: number }) => void;
   'agent:status': (e: { userId: string; status: string }) => void;
+  'queue:position': (e: TQueuePosition) => void;
+  'routing:transfer': (e: TTransferNotice) => void;
+  'routing:wall': (e: TWallSnapshot) => void;
 };
 
 export type TClientToServerEvents = {

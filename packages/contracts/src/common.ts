@@ -5,7 +5,8 @@ export const ZPlatform = z.enum(['taobao', 'tmall', 'jd', 'pdd', 'douyin', 'othe
 export type TPlatform = z.infer<typeof ZPlatform>;
 export const ZRole = z.enum(['admin', 'supervisor', 'agent']);
 export type TRole = z.infer<typeof ZRole>;
-export const ZAgentStatus = z.enum(['online', 'paused', 'offline']);
+/** `away`: the router set it when an online/paused agent had no connection for the grace period. */
+export const ZAgentStatus = z.enum(['online', 'paused', 'offline', 'away']);
 export type TAgentStatus = z.infer<typeof ZAgentStatus>;
 
 /** Every error a client sees: a stable code and a human message naming what was wrong. */

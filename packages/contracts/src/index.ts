@@ -2,3 +2,4 @@ export * from './accounts.ts';
 export * from './chat.ts';
 export * from './common.ts';
 export * from './quick-replies.ts';
+export * from './routing.ts';

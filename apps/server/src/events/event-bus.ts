@@ -1,4 +1,4 @@
-import type { TConversation, TMessage } from '@peakdesk/contracts';
+import type { TConversation, TMessage, TQueuePosition, TTransferNotice } from '@peakdesk/contracts';
 
 /**
  * The event catalogue. Events are published only after the transaction that caused them committed;
@@ -7,7 +7,16 @@ import type { TConversation, TMessage } from '@peakdesk/contracts';
 export type DomainEvents = {
   'message.created': { orgId: string; message: TMessage; conversation: ConversationRef };
   'conversation.updated': { orgId: string; conversation: TConversation; previousAssigneeId: string | null };
-  'agent.status_changed': { orgId: string; userId: string; status: 'online' | 'paused' | 'offline' };
+  'agent.status_changed': { orgId: string; userId: string; status: 'online' | 'paused' | 'offline' | 'away' };
+  /** A group's queue changed: every waiting customer's place and expected wait. */
+  'queue.positions': { orgId: string; positions: (TQueuePosition & { customerId: string })[] };
+  /** A chat was transferred to an agent or a group, with the sender's note. */
+  'routing.transfer_notice': {
+    orgId: string;
+    toUserId: string | null;
+    toGroupId: string | null;
+    notice: TTransferNotice;
+  };
   'typing.changed': {
     orgId: string;
     conversation: ConversationRef;

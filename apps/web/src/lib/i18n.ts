@@ -56,6 +56,7 @@ const zhCN = {
   'status.online': '在线',
   'status.paused': '挂起',
   'status.offline': '离线',
+  'status.away': '离开',
   'status.changed': '状态已切换为「{status}」',
 
   'role.admin': '管理员',
@@ -247,6 +248,7 @@ const en: TDictionary = {
   'status.online': 'Online',
   'status.paused': 'Paused',
   'status.offline': 'Offline',
+  'status.away': 'Away',
   'status.changed': 'Status set to “{status}”',
 
   'role.admin': 'Admin',

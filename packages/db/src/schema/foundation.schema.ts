@@ -21,6 +21,8 @@ export const organizations = pgTable('organizations', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
   isDrill: boolean('is_drill').notNull().default(false),
+  /** Set on drill organisations: the real organisation that created the rehearsal. */
+  parentOrgId: uuid('parent_org_id'),
   createdAt: ts('created_at').notNull().defaultNow(),
 });
 
@@ -30,6 +32,27 @@ export const skillGroups = pgTable('skill_groups', {
   name: text('name').notNull(),
   defaultMaxConcurrency: integer('default_max_concurrency').notNull().default(5),
   createdAt: ts('created_at').notNull().defaultNow(),
+  // 0002_routing: per-group routing settings.
+  strategy: text('strategy').$type<'least_busy' | 'sticky' | 'round_robin'>().notNull().default('least_busy'),
+  stickyDays: integer('sticky_days').notNull().default(7),
+  maxWaitSeconds: integer('max_wait_seconds'),
+  overflowAction: text('overflow_action')
+    .$type<'none' | 'reserve_group' | 'leave_message' | 'bot'>()
+    .notNull()
+    .default('none'),
+  overflowGroupId: uuid('overflow_group_id'),
+  noReplySeconds: integer('no_reply_seconds'),
+  pauseAfterMisses: integer('pause_after_misses'),
+  serviceLevelSeconds: integer('service_level_seconds').notNull().default(30),
+  alertQueueLength: integer('alert_queue_length'),
+  alertWaitSeconds: integer('alert_wait_seconds'),
+  timezone: text('timezone').notNull().default('Asia/Shanghai'),
+  businessHours: jsonb('business_hours').$type<unknown>(),
+  afterHoursAction: text('after_hours_action')
+    .$type<'queue' | 'group' | 'leave_message' | 'bot'>()
+    .notNull()
+    .default('queue'),
+  afterHoursGroupId: uuid('after_hours_group_id'),
 });
 
 export const stores = pgTable('stores', {
@@ -50,11 +73,12 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   role: text('role').$type<'admin' | 'supervisor' | 'agent'>().notNull(),
   passwordHash: text('password_hash').notNull(),
-  status: text('status').$type<'online' | 'paused' | 'offline'>().notNull().default('offline'),
+  status: text('status').$type<'online' | 'paused' | 'offline' | 'away'>().notNull().default('offline'),
   maxConcurrency: integer('max_concurrency'),
   lastAssignedAt: ts('last_assigned_at'),
   disabled: boolean('disabled').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
+  missedReplies: integer('missed_replies').notNull().default(0), // 0002_routing
 });
 
 export const userStores = pgTable(
@@ -65,7 +89,11 @@ export const userStores = pgTable(
 
 export const groupMembers = pgTable(
   'group_members',
-  { groupId: uuid('group_id').notNull(), userId: uuid('user_id').notNull() },
+  {
+    groupId: uuid('group_id').notNull(),
+    userId: uuid('user_id').notNull(),
+    lastAssignedAt: ts('last_assigned_at'), // 0002_routing
+  },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
 );
 
@@ -106,6 +134,9 @@ export const customers = pgTable('customers', {
   name: text('name').notNull().default(''),
   createdAt: ts('created_at').notNull().defaultNow(),
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
+  // 0002_routing: hooks for VIP lists and quality inspection.
+  tier: text('tier').$type<'normal' | 'vip'>().notNull().default('normal'),
+  riskFlag: boolean('risk_flag').notNull().default(false),
 });
 
 export const conversations = pgTable('conversations', {
@@ -128,6 +159,12 @@ export const conversations = pgTable('conversations', {
   firstAgentReplyAt: ts('first_agent_reply_at'),
   resolvedAt: ts('resolved_at'),
   lastMessageAt: ts('last_message_at').notNull().defaultNow(),
+  // 0002_routing
+  routedFor: ts('routed_for'),
+  routingRuleId: uuid('routing_rule_id'),
+  estimatedWaitSeconds: integer('estimated_wait_seconds'),
+  awaitingAgentSince: ts('awaiting_agent_since'),
+  missedAgentId: uuid('missed_agent_id'),
 });
 
 export const attachments = pgTable('attachments', {

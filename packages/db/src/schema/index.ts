@@ -1,1 +1,2 @@
 export * from './foundation.schema.ts';
+export * from './routing.schema.ts';

@@ -149,7 +149,10 @@ export function createChatRepository(db: Database) {
       const rows = await queryRows<InsertedMessage>(
         db,
         sql`WITH c AS (
-            UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now()
+            UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(),
+              -- The no-reply clock: starts at the customer's first message since the last agent reply.
+              awaiting_agent_since = CASE ${m.senderType} WHEN 'customer' THEN COALESCE(awaiting_agent_since, now())
+                WHEN 'agent' THEN NULL ELSE awaiting_agent_since END
             WHERE id = ${m.conversationId}
               -- A resend must not take a sequence number: gaps make every client re-sync.
               AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${m.conversationId}

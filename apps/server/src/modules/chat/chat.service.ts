@@ -165,18 +165,10 @@ export function createChatService(deps: ChatServiceDeps) {
     return message;
   }
 
-  async function enqueue(c: ConversationRow) {
-    await recordFacts(db, [
-      {
-        orgId: c.orgId,
-        kind: 'conversation.queued',
-        storeId: c.storeId,
-        groupId: c.groupId,
-        conversationId: c.id,
-      },
-    ]);
+  /** Routing classifies the new queue entry (rules, lane, hours), writes the queued fact and may assign it. */
+  async function enqueue(c: ConversationRow, firstMessage?: string) {
+    await deps.routing().routeConversation(c.id, { firstMessage });
     await publishConversation(c.id, c.assigneeId);
-    await deps.routing().routeConversation(c.id);
   }
 
   return {
@@ -236,7 +228,11 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     /** The customer's active conversation, or a new one that enters the store's default group queue. */
-    async openConversation(caller: CustomerCaller, entry = 'store_page'): Promise<TConversation> {
+    async openConversation(
+      caller: CustomerCaller,
+      entry = 'store_page',
+      firstMessage?: string,
+    ): Promise<TConversation> {
       const active = await repo.findActiveConversation(caller.customerId);
       if (active) return conversationDto(active.id);
       const store = await accounts.getStoreById(caller.storeId);
@@ -259,7 +255,7 @@ export function createChatService(deps: ChatServiceDeps) {
           conversationId: c.id,
         },
       ]);
-      await enqueue(c);
+      await enqueue(c, firstMessage);
       return conversationDto(c.id);
     },
 

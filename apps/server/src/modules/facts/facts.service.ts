@@ -8,6 +8,12 @@ export type FactKind =
   | 'conversation.first_agent_reply'
   | 'conversation.resolved'
   | 'conversation.reopened'
+  // Routing (data carries lane, wait seconds, strategy, reason, from/to).
+  | 'conversation.reassigned'
+  | 'conversation.transferred'
+  | 'conversation.overflowed'
+  | 'conversation.abandoned'
+  | 'agent.status_changed'
   | 'message.customer'
   | 'message.agent';
 

@@ -1,89 +1,602 @@
+import type { TBusinessHours, TLane, TRuleConditions } from '@peakdesk/contracts';
 import { type Database, queryRows, sql } from '@peakdesk/db';
+import type { SQL } from 'drizzle-orm';
 
-export type AgentPick = { id: string; name: string; active: number };
-export type QueuedConversation = {
+export type GroupSettingsRow = {
+  id: string;
+  org_id: string;
+  name: string;
+  default_max_concurrency: number;
+  strategy: 'least_busy' | 'sticky' | 'round_robin';
+  sticky_days: number;
+  max_wait_seconds: number | null;
+  overflow_action: 'none' | 'reserve_group' | 'leave_message' | 'bot';
+  overflow_group_id: string | null;
+  no_reply_seconds: number | null;
+  pause_after_misses: number | null;
+  service_level_seconds: number;
+  alert_queue_length: number | null;
+  alert_wait_seconds: number | null;
+  timezone: string;
+  business_hours: TBusinessHours | null;
+  after_hours_action: 'queue' | 'group' | 'leave_message' | 'bot';
+  after_hours_group_id: string | null;
+};
+
+export type RuleRow = {
+  id: string;
+  org_id: string;
+  store_id: string;
+  position: number;
+  name: string;
+  enabled: boolean;
+  conditions: TRuleConditions;
+  group_id: string | null;
+  lane: TLane;
+};
+
+export type RoutedConversation = {
   id: string;
   org_id: string;
   store_id: string;
   customer_id: string;
   group_id: string | null;
-  status: 'queued';
+  assignee_id: string | null;
+  status: 'bot' | 'queued' | 'assigned' | 'resolved' | 'closed';
+  priority: number;
+  entry: string;
+  queued_at: Date | null;
+  routed_for: Date | null;
+  estimated_wait_seconds: number | null;
+  awaiting_agent_since: Date | null;
+  missed_agent_id: string | null;
 };
 
+export type AgentPick = { id: string; name: string; cap: number };
+
+const conversationColumns = sql`id, org_id, store_id, customer_id, group_id, assignee_id, status, priority, entry,
+  queued_at, routed_for, estimated_wait_seconds, awaiting_agent_since, missed_agent_id`;
+const inList = (ids: readonly string[]) =>
+  sql.join(
+    ids.map((id) => sql`${id}`),
+    sql`, `,
+  );
+const asDate = (v: Date | string | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+const fixConversation = (r: RoutedConversation): RoutedConversation => ({
+  ...r,
+  queued_at: asDate(r.queued_at),
+  routed_for: asDate(r.routed_for),
+  awaiting_agent_since: asDate(r.awaiting_agent_since),
+});
+
+/** Candidates: online members of the group who may serve the store and are under their cap. */
+function eligibleAgents(groupId: string, storeId: string, extra: SQL) {
+  return sql`FROM users u
+    JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
+    JOIN skill_groups g ON g.id = gm.group_id
+    CROSS JOIN LATERAL (SELECT count(*)::int AS active FROM conversations c
+      WHERE c.assignee_id = u.id AND c.status = 'assigned') a
+    WHERE u.status = 'online' AND NOT u.disabled
+      AND a.active < COALESCE(u.max_concurrency, g.default_max_concurrency)
+      AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = ${storeId}))
+      ${extra}`;
+}
+
+/** The only file of the routing module that touches the database. Plain rows, no rules. */
 export function createRoutingRepository(db: Database) {
   return {
-    /** Locks a queued conversation for this transaction; another instance skips it. */
-    async lockQueued(conversationId: string) {
-      const rows = await queryRows<QueuedConversation>(
+    // ---------- configuration ----------
+    async getGroup(groupId: string) {
+      const rows = await queryRows<GroupSettingsRow>(
         db,
-        sql`SELECT id, org_id, store_id, customer_id, group_id, status FROM conversations
-            WHERE id = ${conversationId} AND status = 'queued' FOR UPDATE SKIP LOCKED`,
+        sql`SELECT * FROM skill_groups WHERE id = ${groupId}`,
       );
       return rows[0] ?? null;
     },
-    async queuedInGroups(groupIds: string[], limit: number) {
-      if (groupIds.length === 0) return [];
-      return queryRows<{ id: string }>(
+    async listGroups(orgId: string) {
+      return queryRows<GroupSettingsRow>(
         db,
-        sql`SELECT id FROM conversations
-            WHERE status = 'queued' AND group_id IN (${sql.join(
-              groupIds.map((g) => sql`${g}`),
-              sql`, `,
-            )})
-            ORDER BY priority DESC, queued_at ASC LIMIT ${limit}`,
+        sql`SELECT * FROM skill_groups WHERE org_id = ${orgId} ORDER BY created_at, name`,
       );
     },
-    /** Waiting conversations this agent could serve (their groups and stores), in queue order. */
-    async queuedForAgent(userId: string, limit: number) {
-      return queryRows<{ id: string }>(
+    async updateGroup(orgId: string, groupId: string, patch: SQL[]) {
+      if (patch.length === 0) return this.getGroup(groupId);
+      const rows = await queryRows<GroupSettingsRow>(
         db,
-        sql`SELECT c.id FROM conversations c
-            JOIN group_members gm ON gm.group_id = c.group_id AND gm.user_id = ${userId}
-            JOIN users u ON u.id = gm.user_id AND u.org_id = c.org_id
-            WHERE c.status = 'queued'
-              AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = c.store_id))
-            ORDER BY c.priority DESC, c.queued_at ASC LIMIT ${limit}`,
+        sql`UPDATE skill_groups SET ${sql.join(patch, sql`, `)} WHERE id = ${groupId} AND org_id = ${orgId} RETURNING *`,
+      );
+      return rows[0] ?? null;
+    },
+    async rulesOfStore(storeId: string) {
+      return queryRows<RuleRow>(
+        db,
+        sql`SELECT * FROM routing_rules WHERE store_id = ${storeId} ORDER BY position, created_at`,
       );
     },
-    /**
-     * Locks the group's members until commit, in id order (no deadlocks), waiting rather than
-     * skipping: assignments that race for the same agents (two instances, a burst of arrivals)
-     * take turns, and each one's next statement counts the seats the previous ones took. SKIP
-     * LOCKED here left conversations queued while agents had free seats.
-     */
-    async lockGroupMembers(orgId: string, groupId: string) {
+    async rulesOfOrg(orgId: string) {
+      return queryRows<RuleRow>(
+        db,
+        sql`SELECT * FROM routing_rules WHERE org_id = ${orgId} ORDER BY store_id, position, created_at`,
+      );
+    },
+    async getRule(orgId: string, id: string) {
+      const rows = await queryRows<RuleRow>(
+        db,
+        sql`SELECT * FROM routing_rules WHERE id = ${id} AND org_id = ${orgId}`,
+      );
+      return rows[0] ?? null;
+    },
+    async insertRule(r: Omit<RuleRow, 'id'>) {
+      const rows = await queryRows<RuleRow>(
+        db,
+        sql`INSERT INTO routing_rules (org_id, store_id, position, name, enabled, conditions, group_id, lane)
+            VALUES (${r.org_id}, ${r.store_id}, ${r.position}, ${r.name}, ${r.enabled}, ${JSON.stringify(r.conditions)}::jsonb,
+              ${r.group_id}, ${r.lane}) RETURNING *`,
+      );
+      return rows[0]!;
+    },
+    async updateRule(orgId: string, id: string, r: Omit<RuleRow, 'id' | 'org_id' | 'store_id'>) {
+      const rows = await queryRows<RuleRow>(
+        db,
+        sql`UPDATE routing_rules SET position = ${r.position}, name = ${r.name}, enabled = ${r.enabled},
+              conditions = ${JSON.stringify(r.conditions)}::jsonb, group_id = ${r.group_id}, lane = ${r.lane}
+            WHERE id = ${id} AND org_id = ${orgId} RETURNING *`,
+      );
+      return rows[0] ?? null;
+    },
+    async deleteRule(orgId: string, id: string) {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`DELETE FROM routing_rules WHERE id = ${id} AND org_id = ${orgId} RETURNING id`,
+      );
+      return rows.length > 0;
+    },
+
+    // ---------- entry ----------
+    async lockConversation(id: string) {
+      const rows = await queryRows<RoutedConversation>(
+        db,
+        sql`SELECT ${conversationColumns} FROM conversations WHERE id = ${id} FOR UPDATE`,
+      );
+      return rows[0] ? fixConversation(rows[0]) : null;
+    },
+    async getConversation(id: string) {
+      const rows = await queryRows<RoutedConversation>(
+        db,
+        sql`SELECT ${conversationColumns} FROM conversations WHERE id = ${id}`,
+      );
+      return rows[0] ? fixConversation(rows[0]) : null;
+    },
+    async entryContext(conversationId: string, customerId: string, storeId: string) {
+      const rows = await queryRows<{
+        tier: 'normal' | 'vip';
+        risk_flag: boolean;
+        buyer_id: string | null;
+        default_group_id: string | null;
+        first_message: string | null;
+      }>(
+        db,
+        sql`SELECT cu.tier, cu.risk_flag, cu.buyer_id, s.default_group_id,
+              (SELECT m.body FROM messages m WHERE m.conversation_id = ${conversationId} AND m.sender_type = 'customer'
+                ORDER BY m.seq LIMIT 1) AS first_message
+            FROM customers cu JOIN stores s ON s.id = ${storeId} WHERE cu.id = ${customerId}`,
+      );
+      return rows[0] ?? null;
+    },
+    /** Default open-ticket check: a leave-a-message placeholder still open (tickets will replace it). */
+    async hasOpenPlaceholder(customerId: string) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT 1 AS n FROM ticket_placeholders WHERE customer_id = ${customerId} AND status = 'open' LIMIT 1`,
+      );
+      return rows.length > 0;
+    },
+    async setClassification(
+      id: string,
+      v: { groupId: string | null; priority: number; ruleId: string | null; routedFor: Date },
+    ) {
       await db.execute(
-        sql`SELECT u.id FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
-            WHERE u.org_id = ${orgId} ORDER BY u.id FOR UPDATE OF u`,
+        sql`UPDATE conversations SET group_id = ${v.groupId}, priority = ${v.priority}, routing_rule_id = ${v.ruleId},
+              routed_for = ${v.routedFor.toISOString()}::timestamptz WHERE id = ${id}`,
       );
     },
-    /**
-     * The least-busy online member of the group who may serve the store and is under their cap;
-     * ties go to whoever was assigned longest ago. Call after lockGroupMembers: this statement's
-     * snapshot then includes every committed assignment, so no agent goes past the cap.
-     */
-    async pickLeastBusyAgent(orgId: string, groupId: string, storeId: string) {
+    async setEstimate(id: string, seconds: number | null) {
+      await db.execute(
+        sql`UPDATE conversations SET estimated_wait_seconds = ${seconds} WHERE id = ${id} AND estimated_wait_seconds IS NULL`,
+      );
+    },
+
+    // ---------- assignment ----------
+    /** Serialises assignment per group (FIFO across instances); released at commit. */
+    async lockGroup(groupId: string) {
+      await db.execute(sql`SELECT id FROM skill_groups WHERE id = ${groupId} FOR UPDATE`);
+    },
+    async headOfQueue(groupId: string, skipIds: readonly string[]) {
+      const rows = await queryRows<RoutedConversation>(
+        db,
+        sql`SELECT ${conversationColumns} FROM conversations
+            WHERE status = 'queued' AND group_id = ${groupId}
+              ${skipIds.length ? sql`AND id NOT IN (${inList(skipIds)})` : sql``}
+            ORDER BY priority DESC, queued_at ASC, id
+            LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      );
+      return rows[0] ? fixConversation(rows[0]) : null;
+    },
+    async pickAgent(
+      groupId: string,
+      storeId: string,
+      order: 'least_busy' | 'round_robin',
+      exclude: readonly string[],
+      only?: string,
+    ) {
+      const extra = sql`${exclude.length ? sql`AND u.id NOT IN (${inList(exclude)})` : sql``}
+        ${only ? sql`AND u.id = ${only}` : sql``}`;
+      const orderBy =
+        order === 'round_robin'
+          ? sql`gm.last_assigned_at ASC NULLS FIRST, u.id`
+          : sql`a.active ASC, u.last_assigned_at ASC NULLS FIRST, u.id`;
       const rows = await queryRows<AgentPick>(
         db,
-        sql`SELECT u.id, u.name, a.active FROM users u
-            JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
-            JOIN skill_groups g ON g.id = gm.group_id
-            CROSS JOIN LATERAL (SELECT count(*)::int AS active FROM conversations c
-              WHERE c.assignee_id = u.id AND c.status = 'assigned') a
-            WHERE u.org_id = ${orgId} AND u.status = 'online' AND NOT u.disabled
-              AND a.active < COALESCE(u.max_concurrency, g.default_max_concurrency)
-              AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = ${storeId}))
-            ORDER BY a.active ASC, u.last_assigned_at ASC NULLS FIRST, u.id
-            LIMIT 1`,
+        sql`SELECT u.id, u.name, COALESCE(u.max_concurrency, g.default_max_concurrency) AS cap
+            ${eligibleAgents(groupId, storeId, extra)}
+            ORDER BY ${orderBy} LIMIT 1 FOR UPDATE OF u SKIP LOCKED`,
       );
       return rows[0] ?? null;
     },
-    async assign(conversationId: string, agentId: string) {
+    /** Counted after the agent row is locked: sees every assignment committed before the lock. */
+    async activeCount(agentId: string) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = ${agentId} AND status = 'assigned'`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
+    async hasFreeSlot(groupId: string) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT 1 AS n FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
+            JOIN skill_groups g ON g.id = gm.group_id
+            WHERE u.status = 'online' AND NOT u.disabled
+              AND (SELECT count(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned')
+                  < COALESCE(u.max_concurrency, g.default_max_concurrency)
+            LIMIT 1`,
+      );
+      return rows.length > 0;
+    },
+    async lastAgentOf(customerId: string, conversationId: string, days: number) {
+      const rows = await queryRows<{ assignee_id: string }>(
+        db,
+        sql`SELECT assignee_id FROM conversations
+            WHERE customer_id = ${customerId} AND id <> ${conversationId} AND assignee_id IS NOT NULL
+              AND COALESCE(resolved_at, assigned_at, created_at) > now() - ${days} * interval '1 day'
+            ORDER BY created_at DESC LIMIT 1`,
+      );
+      return rows[0]?.assignee_id ?? null;
+    },
+    async lockUser(userId: string) {
+      const rows = await queryRows<{
+        id: string;
+        name: string;
+        org_id: string;
+        role: string;
+        disabled: boolean;
+        status: string;
+        max_concurrency: number | null;
+      }>(
+        db,
+        sql`SELECT id, name, org_id, role, disabled, status, max_concurrency FROM users WHERE id = ${userId} FOR UPDATE`,
+      );
+      return rows[0] ?? null;
+    },
+    async userCanServe(userId: string, storeId: string, groupId: string | null) {
+      const rows = await queryRows<{ cap: number; can: boolean }>(
+        db,
+        sql`SELECT COALESCE(u.max_concurrency,
+                  (SELECT g.default_max_concurrency FROM skill_groups g WHERE g.id = ${groupId}),
+                  (SELECT max(g.default_max_concurrency) FROM group_members gm JOIN skill_groups g ON g.id = gm.group_id WHERE gm.user_id = u.id),
+                  5) AS cap,
+              (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = ${storeId})) AS can
+            FROM users u WHERE u.id = ${userId}`,
+      );
+      return rows[0] ?? null;
+    },
+    /**
+     * Status → assigned. The reply clock restarts for the new agent if the customer is waiting for one;
+     * the no-reply exclusion is cleared once another agent has it.
+     */
+    async assign(conversationId: string, agentId: string, groupId: string | null) {
       await db.execute(
-        sql`UPDATE conversations SET status = 'assigned', assignee_id = ${agentId}, assigned_at = now()
+        sql`UPDATE conversations SET status = 'assigned', assignee_id = ${agentId}, assigned_at = now(),
+              awaiting_agent_since = CASE WHEN awaiting_agent_since IS NOT NULL THEN now() END,
+              missed_agent_id = CASE WHEN missed_agent_id = ${agentId} THEN missed_agent_id END
             WHERE id = ${conversationId}`,
       );
       await db.execute(sql`UPDATE users SET last_assigned_at = now() WHERE id = ${agentId}`);
+      if (groupId)
+        await db.execute(
+          sql`UPDATE group_members SET last_assigned_at = now() WHERE group_id = ${groupId} AND user_id = ${agentId}`,
+        );
+    },
+    /** Back into the queue keeping its lane and original queued_at (it waited already: front of its lane). */
+    async requeue(
+      conversationId: string,
+      v: { groupId?: string | null; missedAgentId?: string | null } = {},
+    ) {
+      await db.execute(
+        sql`UPDATE conversations SET status = 'queued', assignee_id = NULL, assigned_at = NULL,
+              queued_at = COALESCE(queued_at, now()), routed_for = COALESCE(queued_at, now()),
+              ${v.groupId !== undefined ? sql`group_id = ${v.groupId},` : sql``}
+              missed_agent_id = ${v.missedAgentId ?? null}
+            WHERE id = ${conversationId}`,
+      );
+    },
+    async moveGroup(conversationId: string, groupId: string) {
+      await db.execute(sql`UPDATE conversations SET group_id = ${groupId} WHERE id = ${conversationId}`);
+    },
+    async setStatus(conversationId: string, status: 'bot' | 'closed') {
+      await db.execute(
+        sql`UPDATE conversations SET status = ${status}, assignee_id = NULL,
+              queued_at = CASE WHEN ${status} = 'bot' THEN NULL ELSE queued_at END,
+              resolved_at = CASE WHEN ${status} = 'closed' THEN now() ELSE resolved_at END
+            WHERE id = ${conversationId}`,
+      );
+    },
+    async insertPlaceholder(p: {
+      orgId: string;
+      storeId: string;
+      customerId: string;
+      conversationId: string;
+      note: string;
+    }) {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`INSERT INTO ticket_placeholders (org_id, store_id, customer_id, conversation_id, note)
+            VALUES (${p.orgId}, ${p.storeId}, ${p.customerId}, ${p.conversationId}, ${p.note}) RETURNING id`,
+      );
+      return rows[0]!.id;
+    },
+    async listPlaceholders(orgId: string, limit: number) {
+      return queryRows<{
+        id: string;
+        customer_id: string;
+        conversation_id: string | null;
+        status: 'open' | 'closed';
+        created_at: Date | string;
+      }>(
+        db,
+        sql`SELECT id, customer_id, conversation_id, status, created_at FROM ticket_placeholders
+            WHERE org_id = ${orgId} ORDER BY created_at DESC LIMIT ${limit}`,
+      );
+    },
+
+    // ---------- agents ----------
+    async groupsOfAgent(userId: string) {
+      return (
+        await queryRows<{ group_id: string }>(
+          db,
+          sql`SELECT group_id FROM group_members WHERE user_id = ${userId}`,
+        )
+      ).map((r) => r.group_id);
+    },
+    async recordMiss(agentId: string) {
+      const rows = await queryRows<{ missed_replies: number; status: string; org_id: string }>(
+        db,
+        sql`UPDATE users SET missed_replies = missed_replies + 1 WHERE id = ${agentId}
+            RETURNING missed_replies, status, org_id`,
+      );
+      return rows[0] ?? null;
+    },
+    async setAgentStatus(agentId: string, status: 'online' | 'paused' | 'offline' | 'away') {
+      await db.execute(
+        sql`UPDATE users SET status = ${status},
+              missed_replies = CASE WHEN ${status} = 'online' THEN 0 ELSE missed_replies END
+            WHERE id = ${agentId}`,
+      );
+    },
+    async resetMisses(agentId: string) {
+      await db.execute(sql`UPDATE users SET missed_replies = 0 WHERE id = ${agentId}`);
+    },
+    async assignedTo(agentId: string) {
+      return queryRows<{ id: string; group_id: string | null; org_id: string; store_id: string }>(
+        db,
+        sql`SELECT id, group_id, org_id, store_id FROM conversations WHERE assignee_id = ${agentId} AND status = 'assigned'
+            FOR UPDATE SKIP LOCKED`,
+      );
+    },
+
+    // ---------- presence ----------
+    async touchPresence(userIds: readonly string[]) {
+      if (userIds.length === 0) return;
+      await db.execute(
+        sql`INSERT INTO agent_presence (user_id, last_seen_at)
+            SELECT u.id, now() FROM users u WHERE u.id IN (${inList(userIds)})
+            ON CONFLICT (user_id) DO UPDATE SET last_seen_at = now()`,
+      );
+    },
+    /** An away agent who reconnects gets back the status they had. */
+    async restoreFromAway(userId: string) {
+      const rows = await queryRows<{ status: 'online' | 'paused'; org_id: string }>(
+        db,
+        sql`UPDATE users u SET status = COALESCE(p.away_from, 'online')
+            FROM agent_presence p WHERE p.user_id = u.id AND u.id = ${userId} AND u.status = 'away'
+            RETURNING u.status, u.org_id`,
+      );
+      return rows[0] ?? null;
+    },
+    /** Online/paused agents whose presence has not been refreshed for the grace period; locked. */
+    async lockStaleAgents(graceSeconds: number) {
+      return queryRows<{ id: string; org_id: string; status: 'online' | 'paused' }>(
+        db,
+        sql`SELECT u.id, u.org_id, u.status FROM users u JOIN agent_presence p ON p.user_id = u.id
+            WHERE u.status IN ('online', 'paused') AND p.last_seen_at < now() - ${graceSeconds} * interval '1 second'
+            LIMIT 50 FOR UPDATE OF u SKIP LOCKED`,
+      );
+    },
+    async markAway(userId: string, from: string) {
+      await db.execute(sql`UPDATE users SET status = 'away' WHERE id = ${userId}`);
+      await db.execute(sql`UPDATE agent_presence SET away_from = ${from} WHERE user_id = ${userId}`);
+    },
+
+    // ---------- customers ----------
+    async getCustomer(id: string) {
+      const rows = await queryRows<{
+        id: string;
+        org_id: string;
+        store_id: string;
+        tier: 'normal' | 'vip';
+        risk_flag: boolean;
+      }>(db, sql`SELECT id, org_id, store_id, tier, risk_flag FROM customers WHERE id = ${id}`);
+      return rows[0] ?? null;
+    },
+    async setCustomerFlags(
+      id: string,
+      f: { tier?: 'normal' | 'vip' | undefined; riskFlag?: boolean | undefined },
+    ) {
+      await db.execute(
+        sql`UPDATE customers SET tier = COALESCE(${f.tier ?? null}, tier), risk_flag = COALESCE(${f.riskFlag ?? null}::boolean, risk_flag)
+            WHERE id = ${id}`,
+      );
+    },
+    /** Raises the lane of the customer's waiting conversation (never lowers it). */
+    async raiseQueuedPriority(customerId: string, priority: number) {
+      return queryRows<{ id: string; group_id: string | null }>(
+        db,
+        sql`UPDATE conversations SET priority = ${priority}
+            WHERE customer_id = ${customerId} AND status = 'queued' AND priority < ${priority} RETURNING id, group_id`,
+      );
+    },
+    async queuedOfCustomer(customerId: string) {
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`SELECT id FROM conversations WHERE customer_id = ${customerId} AND status = 'queued' LIMIT 1`,
+      );
+      return rows[0]?.id ?? null;
+    },
+
+    // ---------- queue and wall ----------
+    async queueOf(groupId: string, limit: number) {
+      return queryRows<{
+        id: string;
+        customer_id: string;
+        org_id: string;
+        queued_at: Date | string;
+        priority: number;
+      }>(
+        db,
+        sql`SELECT id, customer_id, org_id, queued_at, priority FROM conversations
+            WHERE status = 'queued' AND group_id = ${groupId}
+            ORDER BY priority DESC, queued_at ASC, id LIMIT ${limit}`,
+      );
+    },
+    async queuedGroups() {
+      return (
+        await queryRows<{ group_id: string }>(
+          db,
+          sql`SELECT DISTINCT group_id FROM conversations WHERE status = 'queued' AND group_id IS NOT NULL`,
+        )
+      ).map((r) => r.group_id);
+    },
+    /** Slots of the online members of the group and how many are free. */
+    async capacity(groupId: string) {
+      const rows = await queryRows<{ total: number | null; used: number | null; agents: number }>(
+        db,
+        sql`SELECT sum(cap)::int AS total, sum(LEAST(active, cap))::int AS used, count(*)::int AS agents FROM (
+              SELECT COALESCE(u.max_concurrency, g.default_max_concurrency) AS cap,
+                (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS active
+              FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
+              JOIN skill_groups g ON g.id = gm.group_id
+              WHERE u.status = 'online' AND NOT u.disabled) x`,
+      );
+      const r = rows[0];
+      return { total: Number(r?.total ?? 0), used: Number(r?.used ?? 0), agents: Number(r?.agents ?? 0) };
+    },
+    /** Mean handle time of chats of the group resolved in the last hour (null = none). */
+    async recentHandleSeconds(groupId: string) {
+      const rows = await queryRows<{ aht: number | null; n: number }>(
+        db,
+        sql`SELECT avg(EXTRACT(EPOCH FROM resolved_at - assigned_at))::float AS aht, count(*)::int AS n FROM conversations
+            WHERE group_id = ${groupId} AND resolved_at > now() - interval '1 hour' AND assigned_at IS NOT NULL
+              AND status IN ('resolved', 'closed')`,
+      );
+      const r = rows[0];
+      return r && Number(r.n) >= 3 && r.aht !== null ? Number(r.aht) : null;
+    },
+    async queueStats(orgId: string) {
+      return queryRows<{ group_id: string; priority: number; n: number; oldest: Date | string | null }>(
+        db,
+        sql`SELECT group_id, priority, count(*)::int AS n, min(queued_at) AS oldest FROM conversations
+            WHERE org_id = ${orgId} AND status = 'queued' AND group_id IS NOT NULL GROUP BY group_id, priority`,
+      );
+    },
+    /** Of conversations queued in the window whose outcome is known (answered, or waited > T): answered within T. */
+    async serviceLevel(orgId: string, minutes: number) {
+      return queryRows<{ group_id: string; answered: number; decided: number }>(
+        db,
+        sql`SELECT c.group_id,
+              count(*) FILTER (WHERE c.first_agent_reply_at IS NOT NULL
+                AND c.first_agent_reply_at - c.queued_at <= g.service_level_seconds * interval '1 second')::int AS answered,
+              count(*) FILTER (WHERE (c.first_agent_reply_at IS NOT NULL
+                AND c.first_agent_reply_at - c.queued_at <= g.service_level_seconds * interval '1 second')
+                OR COALESCE(c.first_agent_reply_at, now()) - c.queued_at > g.service_level_seconds * interval '1 second')::int AS decided
+            FROM conversations c JOIN skill_groups g ON g.id = c.group_id
+            WHERE c.org_id = ${orgId} AND c.queued_at > now() - ${minutes} * interval '1 minute'
+            GROUP BY c.group_id`,
+      );
+    },
+    async agentsOfOrg(orgId: string) {
+      return queryRows<{
+        id: string;
+        name: string;
+        status: 'online' | 'paused' | 'offline' | 'away';
+        active: number;
+        cap: number;
+        group_ids: string[] | string | null;
+      }>(
+        db,
+        sql`SELECT u.id, u.name, u.status,
+              (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS active,
+              COALESCE(u.max_concurrency, (SELECT max(g.default_max_concurrency) FROM group_members gm
+                JOIN skill_groups g ON g.id = gm.group_id WHERE gm.user_id = u.id), 5) AS cap,
+              (SELECT string_agg(gm.group_id::text, ',') FROM group_members gm WHERE gm.user_id = u.id) AS group_ids
+            FROM users u WHERE u.org_id = ${orgId} AND NOT u.disabled
+              AND (u.role = 'agent' OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = u.id))
+            ORDER BY u.name`,
+      );
+    },
+    async waitingForReply(orgId: string, limit: number) {
+      return queryRows<{
+        id: string;
+        customer_name: string;
+        assignee_id: string;
+        agent_name: string;
+        since: Date | string;
+      }>(
+        db,
+        sql`SELECT c.id, cu.name AS customer_name, c.assignee_id, u.name AS agent_name, c.awaiting_agent_since AS since
+            FROM conversations c JOIN customers cu ON cu.id = c.customer_id JOIN users u ON u.id = c.assignee_id
+            WHERE c.org_id = ${orgId} AND c.status = 'assigned' AND c.awaiting_agent_since IS NOT NULL
+            ORDER BY c.awaiting_agent_since ASC LIMIT ${limit}`,
+      );
+    },
+    async estimateError(orgId: string) {
+      const rows = await queryRows<{ mae: number | null; n: number }>(
+        db,
+        sql`SELECT avg(abs((data->>'waitedSeconds')::float - (data->>'estimatedWaitSeconds')::float))::float AS mae,
+              count(*)::int AS n
+            FROM facts WHERE org_id = ${orgId} AND kind = 'conversation.assigned' AND at > now() - interval '1 hour'
+              AND data->>'estimatedWaitSeconds' IS NOT NULL AND data->>'waitedSeconds' IS NOT NULL`,
+      );
+      return { mae: rows[0]?.mae ?? null, n: Number(rows[0]?.n ?? 0) };
+    },
+    async orgsWithQueues() {
+      return (
+        await queryRows<{ org_id: string }>(
+          db,
+          sql`SELECT DISTINCT org_id FROM conversations WHERE status = 'queued'`,
+        )
+      ).map((r) => r.org_id);
     },
   };
 }
+
+export type RoutingRepository = ReturnType<typeof createRoutingRepository>;

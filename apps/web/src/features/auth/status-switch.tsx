@@ -1,4 +1,4 @@
-import { type TAgentStatus, ZAgentStatus, ZUser } from '@peakdesk/contracts';
+import { type TAgentStatus, ZSettableAgentStatus, ZUser } from '@peakdesk/contracts';
 import { App, Segmented } from 'antd';
 import { useState } from 'react';
 import { api } from '../../lib/api-client.ts';
@@ -10,6 +10,7 @@ const STATUS_COLORS: Record<TAgentStatus, string> = {
   online: '#52c41a',
   paused: '#faad14',
   offline: '#bfbfbf',
+  away: '#ff7875',
 };
 
 export function StatusSwitch() {
@@ -40,7 +41,8 @@ export function StatusSwitch() {
       disabled={isSaving}
       value={me.user.status}
       onChange={change}
-      options={ZAgentStatus.options.map((status) => ({
+      // `away` is set by the router (no connection for the grace period); agents pick the other three.
+      options={ZSettableAgentStatus.options.map((status) => ({
         value: status,
         label: (
           <span data-status-option={status} className="pd-status-option">

@@ -1,0 +1,43 @@
+import type { TBusinessHours, TPeriod } from '@peakdesk/contracts';
+
+/** Local date (YYYY-MM-DD), weekday (0 = Sunday) and minute of day of an instant in a time zone. */
+export function localTime(at: Date, timeZone: string): { date: string; weekday: number; minute: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+  return {
+    date: `${get('year')}-${get('month')}-${get('day')}`,
+    weekday: weekdays.indexOf(get('weekday')),
+    minute: Number(get('hour')) * 60 + Number(get('minute')),
+  };
+}
+
+const minuteOf = (clock: string) => {
+  const [h, m] = clock.split(':');
+  return Number(h) * 60 + Number(m);
+};
+const inPeriods = (periods: readonly TPeriod[], minute: number) =>
+  periods.some((p) => minute >= minuteOf(p.start) && minute < minuteOf(p.end));
+
+/**
+ * Whether a group is open at an instant. A special day (e.g. 双11 00:00–24:00) replaces the weekly
+ * periods of its date; a holiday closes the whole day; null hours mean always open.
+ */
+export function isOpenAt(hours: TBusinessHours | null, timeZone: string, at: Date): boolean {
+  if (!hours) return true;
+  const t = localTime(at, timeZone);
+  const special = hours.specialDays.find((d) => d.date === t.date);
+  if (special) return inPeriods(special.periods, t.minute);
+  if (hours.holidays.includes(t.date)) return false;
+  const day = String(t.weekday) as keyof TBusinessHours['weekly'];
+  return inPeriods(hours.weekly[day] ?? [], t.minute);
+}
