@@ -1,0 +1,6 @@
+export * from './arrival-profile.ts';
+export * from './metrics.ts';
+export * from './question-bank.ts';
+export * from './report-html.ts';
+export * from './rng.ts';
+export * from './run-simulation.ts';

@@ -1,0 +1,382 @@
+import { ChatClient } from '@peakdesk/chat-client';
+import type { TConversation, TMessage } from '@peakdesk/contracts';
+import { type ArrivalCurve, sampleArrivals } from './arrival-profile.ts';
+import { type ConversationRecord, createDeliveryLedger, type SimulationSummary, summarise } from './metrics.ts';
+import { AGENT_REPLIES, type CustomerScript, createCustomerScript } from './question-bank.ts';
+import { createRng, type Rng } from './rng.ts';
+
+/** Where the simulation runs: a server URL (or several, for multi-instance runs) and a drill organisation. */
+export type SimulationTarget = {
+  /** Customers and agents are spread over these instance URLs round-robin. */
+  urls: string[];
+  storeIds: string[];
+  agents: { email: string; password: string }[];
+};
+
+export type SimulationOptions = {
+  curve: ArrivalCurve;
+  /** Simulated window of the day, in minutes (e.g. 0–60 for the midnight burst). */
+  fromMinute: number;
+  toMinute: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  seed: number;
+  patienceMeanMinutes: number;
+  /** Simulated seconds an agent takes to answer a customer message (median). */
+  agentResponseSeconds: number;
+  /** Simulated minutes an agent spends on one conversation (median, lognormal). */
+  handleMinutes: number;
+  /** Simulated seconds a customer thinks before a follow-up. */
+  customerThinkSeconds: number;
+  targetSeconds: number;
+  /** Called once a (real) second with live figures. */
+  onProgress?: (p: SimulationProgress) => void;
+  /** Lets a chaos controller act mid-run (e.g. kill an instance); resolves when done. */
+  duringRun?: (elapsedRealMs: () => number) => Promise<void>;
+};
+
+export type SimulationProgress = {
+  simMinute: number;
+  arrived: number;
+  planned: number;
+  waitingForAgent: number;
+  active: number;
+  messagesPerSecond: number;
+  serviceLevel: number;
+};
+
+export type IntervalPoint = {
+  minute: number;
+  arrivals: number;
+  queue: number;
+  avgWaitSeconds: number;
+  serviceLevel: number;
+  botShare: number;
+};
+
+export type SimulationResult = { summary: SimulationSummary; series: IntervalPoint[]; durationMs: number };
+
+type LiveConversation = {
+  record: ConversationRecord;
+  customer: ChatClient;
+  script: CustomerScript;
+  sent: number;
+  status: TConversation['status'];
+  assignee: string | null;
+  /** Customer messages (client ids) acknowledged by the server. */
+  customerMessages: string[];
+  done: boolean;
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+
+/**
+ * fetch with retries while an instance is down or restarting (connection refused, 502/503), the
+ * way a real client would retry; any other error answer is final.
+ */
+async function fetchRetrying(url: string, init: RequestInit): Promise<Response> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, init);
+      if ((res.status !== 502 && res.status !== 503) || Date.now() > deadline) return res;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    await sleep(250);
+  }
+}
+
+async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  const res = await fetchRetrying(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  const body = (await res.json()) as T & { message?: string };
+  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${body.message ?? ''}`);
+  return body;
+}
+
+export async function login(url: string, email: string, password: string): Promise<string> {
+  const res = await fetchRetrying(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!res.ok) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  const token = /pd_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (!token) throw new Error(`login ${email}: no session cookie`);
+  return decodeURIComponent(token);
+}
+
+export { json as requestJson };
+
+/**
+ * Replays a stretch of a promotion day against running PeakDesk instances through the public API
+ * and sockets: customers arrive on the curve with scripted questions and patience, simulated agents
+ * answer through the agent socket API and resolve over REST. Lost and duplicated messages are
+ * counted end to end (by client id) at the receivers and in the stored history.
+ */
+export async function runSimulation(target: SimulationTarget, o: SimulationOptions): Promise<SimulationResult> {
+  const rng = createRng(o.seed);
+  const realPerSimMinute = 60_000 / o.speed;
+  const arrivals = sampleArrivals(o.curve, rng, { fromMinute: o.fromMinute, toMinute: o.toMinute });
+  const ledger = createDeliveryLedger();
+  const live = new Map<string, LiveConversation>();
+  const records: ConversationRecord[] = [];
+  let messages = 0;
+  let messagesThisSecond = 0;
+  const started = Date.now();
+  const simMinuteNow = () => o.fromMinute + (Date.now() - started) / realPerSimMinute;
+  const simMs = (simSeconds: number) => (simSeconds * 1000) / o.speed;
+  const urlFor = (i: number) => target.urls[i % target.urls.length]!;
+  const adminTokens: { url: string; token: string }[] = [];
+
+  // ---- agents ----
+  type Agent = { id: string; client: ChatClient; token: string; url: string; active: Set<string> };
+  const agents: Agent[] = [];
+  const agentRng = createRng(o.seed ^ 0x5eed);
+  for (const [i, a] of target.agents.entries()) {
+    const url = urlFor(i);
+    const token = await login(url, a.email, a.password);
+    const me = await json<{ user: { id: string } }>(`${url}/api/auth/me`, { token });
+    const client = new ChatClient({ url, auth: { token } });
+    const agent: Agent = { id: me.user.id, client, token, url, active: new Set() };
+    agents.push(agent);
+    if (adminTokens.length === 0) adminTokens.push({ url, token });
+    client.on('message', (m) => onAgentMessage(agent, m, agentRng));
+    client.on('conversation', (c) => onAgentConversation(agent, c, agentRng));
+    await json(`${url}/api/me/status`, { method: 'PUT', token, body: JSON.stringify({ status: 'online' }) });
+  }
+
+  function onAgentConversation(agent: Agent, c: TConversation, r: Rng) {
+    const conv = live.get(c.id);
+    if (conv) {
+      conv.status = c.status;
+      conv.assignee = c.assigneeId;
+    }
+    if (c.assigneeId !== agent.id || c.status !== 'assigned' || agent.active.has(c.id)) return;
+    agent.active.add(c.id);
+    void agent.client.watch(c.id, 0);
+    // The conversation ends after the handle time; then the agent resolves it over REST.
+    const handle = simMs(r.lognormal(o.handleMinutes * 60, 0.4));
+    setTimeout(() => void finishByAgent(agent, c.id), handle);
+  }
+
+  async function finishByAgent(agent: Agent, conversationId: string) {
+    if (!agent.active.has(conversationId)) return;
+    await agentSend(agent, conversationId, '感谢您的耐心，还有问题随时找我们哦～');
+    try {
+      await json(`${agent.url}/api/conversations/${conversationId}/resolve`, { method: 'POST', token: agent.token });
+    } catch {
+      // Already resolved or moved elsewhere (e.g. reassigned): nothing to do.
+    }
+    agent.active.delete(conversationId);
+    const conv = live.get(conversationId);
+    if (conv) conv.done = true;
+  }
+
+  function onAgentMessage(agent: Agent, m: TMessage, r: Rng) {
+    if (m.senderType !== 'customer') return;
+    ledger.receive(`agent:${m.clientId}`);
+    if (!agent.active.has(m.conversationId)) return;
+    setTimeout(
+      () => void agentSend(agent, m.conversationId, r.pick(AGENT_REPLIES)),
+      simMs(r.lognormal(o.agentResponseSeconds, 0.5)),
+    );
+  }
+
+  async function agentSend(agent: Agent, conversationId: string, body: string) {
+    if (!agent.active.has(conversationId)) return;
+    try {
+      const m = await agent.client.send({ conversationId, type: 'text', body });
+      messages++;
+      messagesThisSecond++;
+      const conv = live.get(conversationId);
+      if (conv && !conv.record.abandoned) ledger.expect(`customer:${m.clientId}`);
+    } catch {
+      // The conversation was taken away (reassigned): the message was refused, not lost.
+    }
+  }
+
+  // ---- customers ----
+  async function runCustomer(index: number, arrivalMinute: number) {
+    const r = createRng(o.seed + index * 7919);
+    const url = urlFor(index + 1);
+    const storeId = target.storeIds[index % target.storeIds.length]!;
+    const session = await json<{ visitorToken: string }>(`${url}/api/widget/session`, {
+      method: 'POST',
+      body: JSON.stringify({ storeId }),
+    });
+    const customer = new ChatClient({ url, auth: { visitorToken: session.visitorToken } });
+    const script = createCustomerScript(r, { patienceMeanMinutes: o.patienceMeanMinutes });
+    const record: ConversationRecord = {
+      id: '',
+      arrivedAtMs: Date.now(),
+      handedOffAtMs: null,
+      firstAgentReplyAtMs: null,
+      botAnswered: 0,
+      abandoned: false,
+    };
+    void arrivalMinute;
+    let replies = 0;
+    let conv: LiveConversation | undefined;
+    customer.on('message', (m) => {
+      if (m.senderType === 'agent') {
+        ledger.receive(`customer:${m.clientId}`);
+        replies++;
+        record.firstAgentReplyAtMs ??= Date.now();
+      } else if (m.senderType === 'bot') {
+        replies++;
+        record.botAnswered++;
+      }
+    });
+    customer.on('conversation', (c) => {
+      if (conv) {
+        conv.status = c.status;
+        conv.assignee = c.assigneeId;
+      }
+      if ((c.status === 'queued' || c.status === 'assigned') && record.handedOffAtMs === null) record.handedOffAtMs = Date.now();
+      if (c.status === 'resolved' && conv) conv.done = true;
+    });
+    const opened = await customer.openConversation();
+    record.id = opened.id;
+    if (opened.status !== 'bot') record.handedOffAtMs = Date.now();
+    conv = {
+      record,
+      customer,
+      script,
+      sent: 0,
+      status: opened.status,
+      assignee: opened.assigneeId,
+      customerMessages: [],
+      done: false,
+    };
+    live.set(opened.id, conv);
+    records.push(record);
+
+    for (const body of script.messages) {
+      const m = await customer.send({ conversationId: opened.id, type: 'text', body });
+      conv.customerMessages.push(m.clientId);
+      conv.sent++;
+      messages++;
+      messagesThisSecond++;
+      const before = replies;
+      // Wait for an answer (bot or agent), within the customer's patience once handed off.
+      const deadline = Date.now() + simMs(script.patienceMinutes * 60 + 60);
+      while (replies === before && !conv.done && Date.now() < deadline) await sleep(50);
+      if (replies === before && !conv.done) break;
+      await sleep(simMs(r.exponential(o.customerThinkSeconds)));
+    }
+    // Stay until an agent resolves, or leave when patience runs out waiting for one.
+    const leaveAt = Date.now() + simMs(script.patienceMinutes * 60);
+    while (!conv.done) {
+      const waitingForHuman = record.handedOffAtMs !== null && record.firstAgentReplyAtMs === null;
+      const botFinished = record.handedOffAtMs === null && replies > 0;
+      if (botFinished) break;
+      if (waitingForHuman && Date.now() > leaveAt) {
+        record.abandoned = true;
+        break;
+      }
+      if (Date.now() > leaveAt + simMs(3600)) break;
+      await sleep(100);
+    }
+    await sleep(300);
+    customer.close();
+  }
+
+  // ---- run ----
+  const customerTasks: Promise<void>[] = [];
+  let launched = 0;
+  const serviceLevelNow = () => {
+    const handed = records.filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null);
+    if (handed.length === 0) return 1;
+    const ok = handed.filter((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000 <= o.targetSeconds);
+    return ok.length / handed.length;
+  };
+  const seriesMap = new Map<number, { arrivals: number; queueSamples: number[] }>();
+  const bucketOf = (minute: number) => Math.floor(minute / 15) * 15;
+  const progressTimer = setInterval(() => {
+    const minute = simMinuteNow();
+    const waiting = records.filter(
+      (r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs === null && !r.abandoned,
+    ).length;
+    const b = seriesMap.get(bucketOf(minute)) ?? { arrivals: 0, queueSamples: [] };
+    b.queueSamples.push(waiting);
+    seriesMap.set(bucketOf(minute), b);
+    o.onProgress?.({
+      simMinute: minute,
+      arrived: launched,
+      planned: arrivals.length,
+      waitingForAgent: waiting,
+      active: [...live.values()].filter((c) => !c.done).length,
+      messagesPerSecond: messagesThisSecond,
+      serviceLevel: serviceLevelNow(),
+    });
+    messagesThisSecond = 0;
+  }, 1000);
+
+  const chaos = o.duringRun?.(() => Date.now() - started);
+  for (const [i, minute] of arrivals.entries()) {
+    await sleep((minute - o.fromMinute) * realPerSimMinute - (Date.now() - started));
+    launched++;
+    const b = seriesMap.get(bucketOf(minute)) ?? { arrivals: 0, queueSamples: [] };
+    b.arrivals++;
+    seriesMap.set(bucketOf(minute), b);
+    customerTasks.push(
+      runCustomer(i, minute).catch((e: unknown) => {
+        process.stderr.write(`simulated customer ${i} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+      }),
+    );
+  }
+  await Promise.all(customerTasks);
+  await chaos;
+  // Let in-flight agent replies and resolves land before counting.
+  for (let i = 0; i < 100 && agents.some((a) => a.client.pendingCount() > 0); i++) await sleep(100);
+  await sleep(1000);
+  clearInterval(progressTimer);
+
+  // Customer messages must have reached the agent the conversation was assigned to.
+  for (const c of live.values()) if (c.assignee) for (const id of c.customerMessages) ledger.expect(`agent:${id}`);
+  // And each must be stored exactly once: check the history the server kept.
+  const admin = adminTokens[0];
+  let storedDuplicates = 0;
+  if (admin) {
+    for (const c of live.values()) {
+      const page = await json<{ messages: TMessage[] }>(`${admin.url}/api/conversations/${c.record.id}/messages?limit=200`, {
+        token: admin.token,
+      }).catch(() => ({ messages: [] as TMessage[] }));
+      const counts = new Map<string, number>();
+      for (const m of page.messages) counts.set(`${m.senderType}:${m.clientId}`, (counts.get(`${m.senderType}:${m.clientId}`) ?? 0) + 1);
+      for (const n of counts.values()) if (n > 1) storedDuplicates += n - 1;
+      const stored = new Set(page.messages.map((m) => m.clientId));
+      for (const id of c.customerMessages) if (!stored.has(id)) ledger.expect(`stored:${id}`);
+    }
+  }
+  for (const a of agents) {
+    await json(`${a.url}/api/me/status`, { method: 'PUT', token: a.token, body: JSON.stringify({ status: 'offline' }) }).catch(
+      () => {},
+    );
+    a.client.close();
+  }
+
+  const summary = summarise(records, ledger, { targetSeconds: o.targetSeconds, speed: o.speed, messages });
+  summary.duplicated += storedDuplicates;
+  const series: IntervalPoint[] = [...seriesMap.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([minute, b]) => {
+      const inBucket = records.filter((r) => bucketOf(o.fromMinute + (r.arrivedAtMs - started) / realPerSimMinute) === minute);
+      const waits = inBucket
+        .filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null)
+        .map((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000);
+      const handed = inBucket.filter((r) => r.handedOffAtMs !== null);
+      return {
+        minute,
+        arrivals: b.arrivals,
+        queue: b.queueSamples.length ? Math.max(...b.queueSamples) : 0,
+        avgWaitSeconds: waits.length ? Math.round((waits.reduce((x, y) => x + y, 0) / waits.length) * 10) / 10 : 0,
+        serviceLevel: handed.length ? waits.filter((w) => w <= o.targetSeconds).length / handed.length : 1,
+        botShare: inBucket.length ? inBucket.filter((r) => r.handedOffAtMs === null).length / inBucket.length : 0,
+      };
+    });
+  return { summary, series, durationMs: Date.now() - started };
+}
