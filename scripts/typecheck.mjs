@@ -8,6 +8,7 @@ const projects = [
   'packages/workforce',
   'packages/text',
   'packages/chat-client',
+  'packages/simulator',
   'apps/server',
   'apps/cli',
   'apps/widget',

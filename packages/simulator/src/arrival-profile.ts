@@ -11,8 +11,8 @@ export type ArrivalProfileName = 'double11' | 'normal';
 
 /** Relative hourly weights of an ordinary day (sum ≈ 1): quiet nights, lunch and evening peaks. */
 const NORMAL_HOURLY = [
-  0.012, 0.007, 0.004, 0.003, 0.003, 0.004, 0.008, 0.02, 0.042, 0.058, 0.064, 0.062, 0.052, 0.056, 0.06, 0.062,
-  0.06, 0.055, 0.05, 0.056, 0.068, 0.072, 0.062, 0.036,
+  0.012, 0.007, 0.004, 0.003, 0.003, 0.004, 0.008, 0.02, 0.042, 0.058, 0.064, 0.062, 0.052, 0.056, 0.06,
+  0.062, 0.06, 0.055, 0.05, 0.056, 0.068, 0.072, 0.062, 0.036,
 ];
 
 function hourlyWeights(profile: ArrivalProfileName): number[] {
@@ -50,14 +50,21 @@ export function buildArrivalCurve(opts: {
 }
 
 /** An interval CSV (interval_start,volume) or a plan forecast, as a curve. */
-export function curveFromIntervals(rows: { minuteOfDay: number; volume: number }[], intervalMinutes: number): ArrivalCurve {
+export function curveFromIntervals(
+  rows: { minuteOfDay: number; volume: number }[],
+  intervalMinutes: number,
+): ArrivalCurve {
   if (rows.length === 0) throw new Error('the interval list is empty');
   const start = rows[0]!.minuteOfDay;
   return { intervalMinutes, startMinute: start, volumes: rows.map((r) => Math.max(0, r.volume)) };
 }
 
 /** Arrival times (simulated minutes from the curve's start) in the window, Poisson within each interval. */
-export function sampleArrivals(curve: ArrivalCurve, rng: Rng, window?: { fromMinute: number; toMinute: number }): number[] {
+export function sampleArrivals(
+  curve: ArrivalCurve,
+  rng: Rng,
+  window?: { fromMinute: number; toMinute: number },
+): number[] {
   const out: number[] = [];
   curve.volumes.forEach((v, i) => {
     const t0 = curve.startMinute + i * curve.intervalMinutes;

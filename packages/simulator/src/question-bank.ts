@@ -1,7 +1,14 @@
 import type { Rng } from './rng.ts';
 
 /** The promotion-day question mix, in the voice of real buyers (colloquial, abbreviations, typos). */
-export type Topic = 'presale' | 'logistics' | 'returns' | 'price_protection' | 'presale_balance' | 'invoice' | 'complaint';
+export type Topic =
+  | 'presale'
+  | 'logistics'
+  | 'returns'
+  | 'price_protection'
+  | 'presale_balance'
+  | 'invoice'
+  | 'complaint';
 
 type TopicBank = { weight: number; openers: string[]; followUps: string[]; humanRate: number };
 
@@ -21,7 +28,14 @@ export const QUESTION_BANK: Record<Topic, TopicBank> = {
       '空气炸锅5L的够三口之家用吗',
       '这款料理机噪音大不大',
     ],
-    followUps: ['那保修多久呢', '包安装吗', '好的 那我拍了', '能开发票不', '优惠券怎么领啊', '嗯嗯 知道了谢谢'],
+    followUps: [
+      '那保修多久呢',
+      '包安装吗',
+      '好的 那我拍了',
+      '能开发票不',
+      '优惠券怎么领啊',
+      '嗯嗯 知道了谢谢',
+    ],
   },
   logistics: {
     weight: 0.22,

@@ -9,7 +9,10 @@ const hhmm = (minute: number) =>
   `${String(Math.floor(minute / 60) % 24).padStart(2, '0')}:${String(Math.floor(minute % 60)).padStart(2, '0')}`;
 
 /** A self-contained HTML report: ECharts is inlined, so the file opens offline. */
-export function renderReportHtml(result: SimulationResult, meta: { title: string; profile: string; speed: number }): string {
+export function renderReportHtml(
+  result: SimulationResult,
+  meta: { title: string; profile: string; speed: number },
+): string {
   const echarts = readFileSync(createRequire(import.meta.url).resolve('echarts/dist/echarts.min.js'), 'utf8');
   const s = result.summary;
   const x = result.series.map((p) => hhmm(p.minute));
@@ -32,7 +35,8 @@ export function renderReportHtml(result: SimulationResult, meta: { title: string
     ['丢失 lost', String(s.lost)],
     ['重复 duplicated', String(s.duplicated)],
   ];
-  const chart = (id: string, title: string) => `<section><h2>${esc(title)}</h2><div id="${id}" class="chart"></div></section>`;
+  const chart = (id: string, title: string) =>
+    `<section><h2>${esc(title)}</h2><div id="${id}" class="chart"></div></section>`;
   // JSON inside <script> must not be able to close the tag.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(meta.title)}</title>
@@ -43,9 +47,12 @@ export function renderReportHtml(result: SimulationResult, meta: { title: string
 <h1>${esc(meta.title)}</h1>
 <p>profile <b>${esc(meta.profile)}</b> · speed ${meta.speed}× · real duration ${(result.durationMs / 1000).toFixed(1)} s</p>
 <div class="cards">${cards
-    .map(([k, v]) => `<div class="card${(k.includes('lost') || k.includes('duplicated')) && v !== '0' ? ' bad' : ''}">${esc(k)}<b>${esc(v)}</b></div>`)
+    .map(
+      ([k, v]) =>
+        `<div class="card${(k.includes('lost') || k.includes('duplicated')) && v !== '0' ? ' bad' : ''}">${esc(k)}<b>${esc(v)}</b></div>`,
+    )
     .join('')}</div>
-${chart('arrivals', '到达量 Arrivals (per 15 min)')}${chart('queue', '排队峰值 Queue (peak waiting for an agent)')}
+${chart('arrivals', `到达量 Arrivals (per ${result.bucketMinutes} min)`)}${chart('queue', '排队峰值 Queue (peak waiting for an agent)')}
 ${chart('waits', '平均等待 Average wait (s)')}${chart('sl', '服务水平 Service level (%)')}${chart('bot', '机器人承接 Bot share (%)')}
 <script>${echarts}</script>
 <script>const d=${json};

@@ -1,7 +1,12 @@
 import { ChatClient } from '@peakdesk/chat-client';
 import type { TConversation, TMessage } from '@peakdesk/contracts';
 import { type ArrivalCurve, sampleArrivals } from './arrival-profile.ts';
-import { type ConversationRecord, createDeliveryLedger, type SimulationSummary, summarise } from './metrics.ts';
+import {
+  type ConversationRecord,
+  createDeliveryLedger,
+  type SimulationSummary,
+  summarise,
+} from './metrics.ts';
 import { AGENT_REPLIES, type CustomerScript, createCustomerScript } from './question-bank.ts';
 import { createRng, type Rng } from './rng.ts';
 
@@ -54,7 +59,12 @@ export type IntervalPoint = {
   botShare: number;
 };
 
-export type SimulationResult = { summary: SimulationSummary; series: IntervalPoint[]; durationMs: number };
+export type SimulationResult = {
+  summary: SimulationSummary;
+  series: IntervalPoint[];
+  bucketMinutes: number;
+  durationMs: number;
+};
 
 type LiveConversation = {
   record: ConversationRecord;
@@ -90,7 +100,10 @@ async function fetchRetrying(url: string, init: RequestInit): Promise<Response> 
 async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  const res = await fetchRetrying(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } });
+  const res = await fetchRetrying(url, {
+    ...init,
+    headers: { ...headers, ...(init.headers as Record<string, string>) },
+  });
   const body = (await res.json()) as T & { message?: string };
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${body.message ?? ''}`);
   return body;
@@ -116,7 +129,10 @@ export { json as requestJson };
  * answer through the agent socket API and resolve over REST. Lost and duplicated messages are
  * counted end to end (by client id) at the receivers and in the stored history.
  */
-export async function runSimulation(target: SimulationTarget, o: SimulationOptions): Promise<SimulationResult> {
+export async function runSimulation(
+  target: SimulationTarget,
+  o: SimulationOptions,
+): Promise<SimulationResult> {
   const rng = createRng(o.seed);
   const realPerSimMinute = 60_000 / o.speed;
   const arrivals = sampleArrivals(o.curve, rng, { fromMinute: o.fromMinute, toMinute: o.toMinute });
@@ -157,6 +173,11 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
     if (c.assigneeId !== agent.id || c.status !== 'assigned' || agent.active.has(c.id)) return;
     agent.active.add(c.id);
     void agent.client.watch(c.id, 0);
+    // Agents greet a new chat first (within their response time), then answer each message.
+    setTimeout(
+      () => void agentSend(agent, c.id, '亲，您好～我来为您处理，请稍等'),
+      simMs(r.lognormal(o.agentResponseSeconds, 0.5)),
+    );
     // The conversation ends after the handle time; then the agent resolves it over REST.
     const handle = simMs(r.lognormal(o.handleMinutes * 60, 0.4));
     setTimeout(() => void finishByAgent(agent, c.id), handle);
@@ -166,7 +187,10 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
     if (!agent.active.has(conversationId)) return;
     await agentSend(agent, conversationId, '感谢您的耐心，还有问题随时找我们哦～');
     try {
-      await json(`${agent.url}/api/conversations/${conversationId}/resolve`, { method: 'POST', token: agent.token });
+      await json(`${agent.url}/api/conversations/${conversationId}/resolve`, {
+        method: 'POST',
+        token: agent.token,
+      });
     } catch {
       // Already resolved or moved elsewhere (e.g. reassigned): nothing to do.
     }
@@ -235,7 +259,8 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
         conv.status = c.status;
         conv.assignee = c.assigneeId;
       }
-      if ((c.status === 'queued' || c.status === 'assigned') && record.handedOffAtMs === null) record.handedOffAtMs = Date.now();
+      if ((c.status === 'queued' || c.status === 'assigned') && record.handedOffAtMs === null)
+        record.handedOffAtMs = Date.now();
       if (c.status === 'resolved' && conv) conv.done = true;
     });
     const opened = await customer.openConversation();
@@ -290,11 +315,15 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
   const serviceLevelNow = () => {
     const handed = records.filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null);
     if (handed.length === 0) return 1;
-    const ok = handed.filter((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000 <= o.targetSeconds);
+    const ok = handed.filter(
+      (r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000 <= o.targetSeconds,
+    );
     return ok.length / handed.length;
   };
   const seriesMap = new Map<number, { arrivals: number; queueSamples: number[] }>();
-  const bucketOf = (minute: number) => Math.floor(minute / 15) * 15;
+  // About a dozen points per chart, whatever the window length.
+  const bucketMinutes = Math.max(1, Math.round((o.toMinute - o.fromMinute) / 12));
+  const bucketOf = (minute: number) => Math.floor(minute / bucketMinutes) * bucketMinutes;
   const progressTimer = setInterval(() => {
     const minute = simMinuteNow();
     const waiting = records.filter(
@@ -324,7 +353,9 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
     seriesMap.set(bucketOf(minute), b);
     customerTasks.push(
       runCustomer(i, minute).catch((e: unknown) => {
-        process.stderr.write(`simulated customer ${i} failed: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.stderr.write(
+          `simulated customer ${i} failed: ${e instanceof Error ? e.message : String(e)}\n`,
+        );
       }),
     );
   }
@@ -336,26 +367,33 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
   clearInterval(progressTimer);
 
   // Customer messages must have reached the agent the conversation was assigned to.
-  for (const c of live.values()) if (c.assignee) for (const id of c.customerMessages) ledger.expect(`agent:${id}`);
+  for (const c of live.values())
+    if (c.assignee) for (const id of c.customerMessages) ledger.expect(`agent:${id}`);
   // And each must be stored exactly once: check the history the server kept.
   const admin = adminTokens[0];
   let storedDuplicates = 0;
   if (admin) {
     for (const c of live.values()) {
-      const page = await json<{ messages: TMessage[] }>(`${admin.url}/api/conversations/${c.record.id}/messages?limit=200`, {
-        token: admin.token,
-      }).catch(() => ({ messages: [] as TMessage[] }));
+      const page = await json<{ messages: TMessage[] }>(
+        `${admin.url}/api/conversations/${c.record.id}/messages?limit=200`,
+        {
+          token: admin.token,
+        },
+      ).catch(() => ({ messages: [] as TMessage[] }));
       const counts = new Map<string, number>();
-      for (const m of page.messages) counts.set(`${m.senderType}:${m.clientId}`, (counts.get(`${m.senderType}:${m.clientId}`) ?? 0) + 1);
+      for (const m of page.messages)
+        counts.set(`${m.senderType}:${m.clientId}`, (counts.get(`${m.senderType}:${m.clientId}`) ?? 0) + 1);
       for (const n of counts.values()) if (n > 1) storedDuplicates += n - 1;
       const stored = new Set(page.messages.map((m) => m.clientId));
       for (const id of c.customerMessages) if (!stored.has(id)) ledger.expect(`stored:${id}`);
     }
   }
   for (const a of agents) {
-    await json(`${a.url}/api/me/status`, { method: 'PUT', token: a.token, body: JSON.stringify({ status: 'offline' }) }).catch(
-      () => {},
-    );
+    await json(`${a.url}/api/me/status`, {
+      method: 'PUT',
+      token: a.token,
+      body: JSON.stringify({ status: 'offline' }),
+    }).catch(() => {});
     a.client.close();
   }
 
@@ -364,7 +402,9 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
   const series: IntervalPoint[] = [...seriesMap.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([minute, b]) => {
-      const inBucket = records.filter((r) => bucketOf(o.fromMinute + (r.arrivedAtMs - started) / realPerSimMinute) === minute);
+      const inBucket = records.filter(
+        (r) => bucketOf(o.fromMinute + (r.arrivedAtMs - started) / realPerSimMinute) === minute,
+      );
       const waits = inBucket
         .filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null)
         .map((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000);
@@ -373,10 +413,14 @@ export async function runSimulation(target: SimulationTarget, o: SimulationOptio
         minute,
         arrivals: b.arrivals,
         queue: b.queueSamples.length ? Math.max(...b.queueSamples) : 0,
-        avgWaitSeconds: waits.length ? Math.round((waits.reduce((x, y) => x + y, 0) / waits.length) * 10) / 10 : 0,
+        avgWaitSeconds: waits.length
+          ? Math.round((waits.reduce((x, y) => x + y, 0) / waits.length) * 10) / 10
+          : 0,
         serviceLevel: handed.length ? waits.filter((w) => w <= o.targetSeconds).length / handed.length : 1,
-        botShare: inBucket.length ? inBucket.filter((r) => r.handedOffAtMs === null).length / inBucket.length : 0,
+        botShare: inBucket.length
+          ? inBucket.filter((r) => r.handedOffAtMs === null).length / inBucket.length
+          : 0,
       };
     });
-  return { summary, series, durationMs: Date.now() - started };
+  return { summary, series, bucketMinutes, durationMs: Date.now() - started };
 }
