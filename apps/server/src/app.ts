@@ -17,6 +17,7 @@ import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
 import { registerQuickRepliesRoutes } from './modules/quick-replies/quick-replies.routes.ts';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.ts';
+import { registerWorkforceRoutes } from './modules/workforce/workforce.routes.ts';
 import type { Services } from './services.ts';
 
 export type AppOptions = {
@@ -99,6 +100,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   registerChatRoutes(app, o.services);
   registerQuickRepliesRoutes(app, o.services);
   registerRoutingRoutes(app, o.services);
+  registerWorkforceRoutes(app, o.services);
   registerDemoRoutes(app, o.services);
   await registerStaticRoutes(app);
   return app;

@@ -10,6 +10,7 @@ import { createAuditService } from './modules/audit/audit.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
 import { createQuickRepliesService } from './modules/quick-replies/quick-replies.service.ts';
 import { createRoutingService, type RoutingService } from './modules/routing/routing.service.ts';
+import { createWorkforceService } from './modules/workforce/workforce.service.ts';
 
 /** Builds every domain service once; modules reach each other only through what is passed here. */
 export async function createServices(
@@ -50,12 +51,14 @@ export async function createServices(
     await routing.onAgentStatusChanged(e.userId, e.status);
   });
 
+  const workforce = createWorkforceService({ db, audit, accounts: accounts.repo });
+
   const resolvers: CallerResolvers = {
     resolveSession: (t) => accounts.resolveSession(t),
     resolveApiToken: (t) => accounts.resolveApiToken(t),
     resolveVisitor: (t) => chat.resolveVisitor(t),
   };
-  return { audit, accounts, chat, routing, timers, quickReplies, resolvers, secret };
+  return { audit, accounts, chat, routing, timers, quickReplies, workforce, resolvers, secret };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -3,3 +3,4 @@ export * from './chat.ts';
 export * from './common.ts';
 export * from './quick-replies.ts';
 export * from './routing.ts';
+export * from './workforce.ts';

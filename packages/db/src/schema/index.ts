@@ -1,2 +1,3 @@
 export * from './foundation.schema.ts';
 export * from './routing.schema.ts';
+export * from './workforce.schema.ts';

@@ -1,0 +1,254 @@
+import type { TPlanInterval, TPlanSettings, TRosterAssignment } from '@peakdesk/contracts';
+import {
+  buildRoster,
+  computeStaffingPlan,
+  forecastSeries,
+  formatIsoTimestamp,
+  type IntervalSeries,
+  type ScheduleResult,
+  type StaffingRequest,
+  solveSchedule,
+  WorkforceInputError,
+} from '@peakdesk/workforce';
+import { DomainError } from '../../http/domain-error.ts';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** The forecast may run at most this far past the end of the history. */
+const MAX_HORIZON_DAYS = 120;
+
+/** Wall-clock ms of a date's midnight (the engine's convention: local time encoded as UTC). */
+export const dayStartWall = (date: string) => Date.parse(`${date}T00:00:00Z`);
+export const dateOfWall = (wallMs: number) => new Date(wallMs).toISOString().slice(0, 10);
+export const wallToInstant = (wallMs: number, offsetMinutes: number) =>
+  new Date(wallMs - offsetMinutes * MINUTE_MS);
+export const instantToWall = (instant: Date, offsetMinutes: number) =>
+  instant.getTime() + offsetMinutes * MINUTE_MS;
+
+export const invalidSettings = (field: string, detail: string) =>
+  new DomainError('invalid_input', 'invalid_plan_settings', `${field}: ${detail}`, field);
+
+/** Runs an engine step; its input errors become validation errors naming the settings field. */
+async function engineStep<T>(prefix: string, step: () => T | Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (error instanceof WorkforceInputError) {
+      const field = error.location.field ? `${prefix}.${error.location.field}` : prefix;
+      throw new DomainError('invalid_input', 'invalid_plan_settings', `${prefix}: ${error.message}`, field);
+    }
+    throw error;
+  }
+}
+
+export type BuiltPlan = {
+  forecastMethod: string;
+  backtest: { method: string; mape: number | null; wape: number | null }[];
+  intervals: TPlanInterval[];
+  schedule: {
+    status: ScheduleResult['status'];
+    message: string;
+    cost: number;
+    gap: number | null;
+    shortfall: number;
+    solveSeconds: number;
+    shifts: {
+      type: string;
+      start: string;
+      end: string;
+      breaks: { start: string; end: string }[];
+      count: number;
+    }[];
+  };
+  roster: {
+    assignments: TRosterAssignment[];
+    unassigned: { type: string; start: string; end: string }[];
+  };
+  /** Roster rows with instants, for the assignments table. */
+  assignmentRows: { userId: string; shiftType: string; startAt: Date; endAt: Date }[];
+};
+
+export type RosterCandidate = { userId: string; name: string };
+
+export function checkDates(dates: readonly string[]): void {
+  dates.forEach((date, i) => {
+    if (Number.isNaN(dayStartWall(date)))
+      throw invalidSettings(`settings.dates.${i}`, `${date} is not a date`);
+    if (i > 0 && dayStartWall(date) - dayStartWall(dates[i - 1] ?? date) !== DAY_MS)
+      throw invalidSettings(`settings.dates.${i}`, 'dates must be consecutive days in order');
+  });
+}
+
+/** Staffing settings as the engine takes them (patience only for Erlang A). */
+export function staffingRequest(settings: TPlanSettings): Omit<StaffingRequest, 'volume'> {
+  const s = settings.staffing;
+  return {
+    model: s.model,
+    intervalMinutes: settings.intervalMinutes,
+    ahtSeconds: s.ahtSeconds,
+    serviceLevel: s.serviceLevel,
+    targetSeconds: s.targetSeconds,
+    ...(s.model === 'erlang-a' && s.patienceSeconds !== undefined
+      ? { patienceSeconds: s.patienceSeconds }
+      : {}),
+    concurrency: s.concurrency,
+    maxOccupancy: s.maxOccupancy,
+    shrinkage: s.shrinkage,
+    capacityPerAgentHour: s.capacityPerAgentHour,
+  };
+}
+
+/** Solves with the settings' time limit and never lets the request outlive it by more than a margin. */
+async function solveBounded(request: Parameters<typeof solveSchedule>[0], limitSeconds: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new DomainError(
+            'unavailable',
+            'solver_timeout',
+            `the shift solver did not finish within ${limitSeconds} s; try a larger settings.solver.timeLimitSeconds or fewer shift start times`,
+          ),
+        ),
+      (limitSeconds + 10) * 1000,
+    );
+  });
+  try {
+    return await Promise.race([solveSchedule(request), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * forecast → staffing → schedule → roster for the plan's days. `history` is on the plan's interval grid
+ * and the plan's wall clock; the forecast runs from the end of the history through the last plan day.
+ */
+export async function buildPlan(
+  settings: TPlanSettings,
+  history: IntervalSeries,
+  agents: readonly RosterCandidate[],
+): Promise<BuiltPlan> {
+  checkDates(settings.dates);
+  const offset = settings.utcOffsetMinutes;
+  const step = settings.intervalMinutes * MINUTE_MS;
+  const perDay = DAY_MS / step;
+  const firstDay = dayStartWall(settings.dates[0] ?? '');
+  const historyEnd = history.start + history.values.length * step;
+  if (firstDay < historyEnd) {
+    throw invalidSettings(
+      'settings.dates',
+      `the first plan day must not start before the history ends (${formatIsoTimestamp(historyEnd, offset)})`,
+    );
+  }
+  const planEnd = firstDay + settings.dates.length * DAY_MS;
+  const horizon = Math.round((planEnd - historyEnd) / step);
+  if (horizon > (MAX_HORIZON_DAYS * DAY_MS) / step) {
+    throw invalidSettings(
+      'settings.dates',
+      `the plan days are more than ${MAX_HORIZON_DAYS} days after the end of the history`,
+    );
+  }
+
+  const forecast = await engineStep('settings.forecast', () =>
+    forecastSeries(history, {
+      horizonIntervals: horizon,
+      method: settings.forecast.method,
+      promotionDates: settings.forecast.promotionDates,
+    }),
+  );
+  const skip = Math.round((firstDay - forecast.start) / step);
+  const starts: number[] = [];
+  const volumes: number[] = [];
+  for (let i = 0; i < settings.dates.length * perDay; i++) {
+    starts.push(firstDay + i * step);
+    volumes.push((forecast.values[skip + i] ?? 0) * settings.forecast.upliftFactor);
+  }
+
+  const staffing = await engineStep('settings.staffing', () =>
+    computeStaffingPlan(volumes, staffingRequest(settings)),
+  );
+
+  const partTime = settings.shifts.shiftTypes.filter((t) => t.isPartTime).map((t) => t.name);
+  const result = await engineStep('settings.shifts', () =>
+    solveBounded(
+      {
+        requirements: starts.map((start, i) => ({ start, required: staffing[i]?.positions ?? 0 })),
+        definitions: {
+          intervalMinutes: settings.intervalMinutes,
+          shiftTypes: settings.shifts.shiftTypes.map(({ isPartTime: _, ...type }) => type),
+          ...(settings.shifts.maxPartTimeShare !== undefined
+            ? { maxPartTimeShare: settings.shifts.maxPartTimeShare, partTimeTypes: partTime }
+            : {}),
+          ...(settings.shifts.maxShiftsPerDay !== undefined
+            ? { maxShiftsPerDay: settings.shifts.maxShiftsPerDay }
+            : {}),
+        },
+        timeLimitSeconds: settings.solver.timeLimitSeconds,
+        mipRelGap: settings.solver.mipRelGap,
+      },
+      settings.solver.timeLimitSeconds,
+    ),
+  );
+  const scheduled = new Map(result.coverage.map((c) => [c.start, c.scheduled]));
+
+  const roster = await engineStep('settings.roster', () =>
+    buildRoster(
+      result.shifts,
+      agents.map((a) => ({ name: a.userId })),
+      settings.roster,
+    ),
+  );
+  const names = new Map(agents.map((a) => [a.userId, a.name]));
+  const iso = (wallMs: number) => formatIsoTimestamp(wallMs, offset);
+
+  return {
+    forecastMethod: forecast.method,
+    backtest: forecast.backtest.map((b) => ({ method: b.method, mape: b.mape, wape: b.wape })),
+    intervals: starts.map((start, i) => {
+      const s = staffing[i];
+      return {
+        start: iso(start),
+        forecast: Math.round((volumes[i] ?? 0) * 100) / 100,
+        agents: s?.agents ?? 0,
+        required: s?.positions ?? 0,
+        scheduled: scheduled.get(start) ?? 0,
+        serviceLevel: s?.serviceLevel ?? null,
+        asa: s?.asa ?? null,
+        occupancy: s?.occupancy ?? null,
+      };
+    }),
+    schedule: {
+      status: result.status,
+      message: result.message,
+      cost: result.cost,
+      gap: result.gap,
+      shortfall: result.shortfall,
+      solveSeconds: result.solveSeconds,
+      shifts: result.shifts.map((s) => ({
+        type: s.type,
+        start: iso(s.start),
+        end: iso(s.end),
+        breaks: s.breaks.map((b) => ({ start: iso(b.start), end: iso(b.end) })),
+        count: s.count,
+      })),
+    },
+    roster: {
+      assignments: roster.assignments.map((a) => ({
+        userId: a.agent,
+        name: names.get(a.agent) ?? a.agent,
+        type: a.type,
+        start: iso(a.start),
+        end: iso(a.end),
+      })),
+      unassigned: roster.unassigned.map((u) => ({ type: u.type, start: iso(u.start), end: iso(u.end) })),
+    },
+    assignmentRows: roster.assignments.map((a) => ({
+      userId: a.agent,
+      shiftType: a.type,
+      startAt: wallToInstant(a.start, offset),
+      endAt: wallToInstant(a.end, offset),
+    })),
+  };
+}
