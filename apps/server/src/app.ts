@@ -14,7 +14,9 @@ import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
 import { registerStaticRoutes } from './http/static.routes.ts';
 import { assertNoNulCharacter } from './http/text-guard.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { registerBotRoutes } from './modules/bot/bot.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
+import { registerKnowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
 import { registerQuickRepliesRoutes } from './modules/quick-replies/quick-replies.routes.ts';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.ts';
 import { registerWorkforceRoutes } from './modules/workforce/workforce.routes.ts';
@@ -100,6 +102,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   registerChatRoutes(app, o.services);
   registerQuickRepliesRoutes(app, o.services);
   registerRoutingRoutes(app, o.services);
+  registerKnowledgeRoutes(app, o.services);
+  registerBotRoutes(app, o.services);
   registerWorkforceRoutes(app, o.services);
   registerDemoRoutes(app, o.services);
   await registerStaticRoutes(app);

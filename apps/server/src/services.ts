@@ -7,7 +7,9 @@ import type { CallerResolvers } from './http/auth.ts';
 import { createTimers } from './jobs/timers.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
+import { type BotService, createBotService } from './modules/bot/bot.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
+import { createKnowledgeService } from './modules/knowledge/knowledge.service.ts';
 import { createQuickRepliesService } from './modules/quick-replies/quick-replies.service.ts';
 import { createRoutingService, type RoutingService } from './modules/routing/routing.service.ts';
 import { createWorkforceService } from './modules/workforce/workforce.service.ts';
@@ -26,7 +28,15 @@ export async function createServices(
     config.secret ??
     (await accounts.repo.ensureSetting('visitor_token_secret', randomBytes(32).toString('hex')));
   let routing: RoutingService | undefined;
-  const chat = createChatService({ db, bus, accounts: accounts.repo, secret, routing: () => routing! });
+  let bot: BotService | undefined;
+  const chat = createChatService({
+    db,
+    bus,
+    accounts: accounts.repo,
+    secret,
+    routing: () => routing!,
+    initialStatus: (c) => bot!.initialStatus(c),
+  });
   const timers = createTimers({ db, logger, pollMs: config.timerPollMs });
   routing = createRoutingService({
     db,
@@ -45,6 +55,23 @@ export async function createServices(
     }),
   });
   const quickReplies = createQuickRepliesService({ db, audit });
+  const knowledge = createKnowledgeService({
+    db,
+    audit,
+    accounts: accounts.repo,
+    hasQuickReply: async (orgId, id) => (await quickReplies.repo.getTeam(orgId, id)) !== null,
+  });
+  bot = createBotService({
+    db,
+    bus,
+    chat,
+    knowledge,
+    accounts: accounts.repo,
+    audit,
+    findQuickReply: (caller, id) => quickReplies.repo.getVisible(caller.orgId, caller.userId, id),
+  });
+  // The bot answers customer messages of conversations in status `bot`, after they were stored.
+  bot.listen(bus);
 
   // An agent coming online (or back from 挂起) takes waiting conversations of their groups.
   bus.subscribe('agent.status_changed', async (e) => {
@@ -58,7 +85,7 @@ export async function createServices(
     resolveApiToken: (t) => accounts.resolveApiToken(t),
     resolveVisitor: (t) => chat.resolveVisitor(t),
   };
-  return { audit, accounts, chat, routing, timers, quickReplies, workforce, resolvers, secret };
+  return { audit, accounts, chat, routing, timers, quickReplies, knowledge, bot, workforce, resolvers, secret };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { registerBotCommand } from './bot.command.ts';
 import { registerForecastCommand } from './forecast.command.ts';
+import { registerKbCommand } from './kb.command.ts';
 import { registerScheduleCommand } from './schedule.command.ts';
 import { registerStaffingCommand } from './staffing.command.ts';
 import { registerStartCommand } from './start.command.ts';
@@ -10,4 +12,6 @@ export function registerCommands(program: Command): void {
   registerForecastCommand(program);
   registerStaffingCommand(program);
   registerScheduleCommand(program);
+  registerKbCommand(program);
+  registerBotCommand(program);
 }

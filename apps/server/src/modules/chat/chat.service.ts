@@ -86,6 +86,8 @@ export type ChatServiceDeps = {
   accounts: AccountsRepository;
   secret: string;
   routing: () => RoutingService;
+  /** Where a new conversation starts: with the bot (per store mode) or in the human queue. */
+  initialStatus?: (c: { orgId: string; storeId: string; customerId: string }) => Promise<'bot' | 'queued'>;
 };
 
 export function createChatService(deps: ChatServiceDeps) {
@@ -165,6 +167,29 @@ export function createChatService(deps: ChatServiceDeps) {
     return message;
   }
 
+  /** A bot reply; the client id makes a redelivered customer message produce one reply only. */
+  async function postBotMessage(
+    conversationId: string,
+    body: string,
+    clientId: string,
+  ): Promise<TMessage | null> {
+    const c = await loadConversation(conversationId);
+    const rec = await repo.insertMessage({
+      orgId: c.orgId,
+      conversationId,
+      senderType: 'bot',
+      senderId: null,
+      clientId,
+      type: 'text',
+      body,
+      attachmentId: null,
+    });
+    if (!rec) return null;
+    const message = toMessageDto(rec);
+    bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
+    return message;
+  }
+
   /** Routing classifies the new queue entry (rules, lane, hours), writes the queued fact and may assign it. */
   async function enqueue(c: ConversationRow, firstMessage?: string) {
     await deps.routing().routeConversation(c.id, { firstMessage });
@@ -174,6 +199,7 @@ export function createChatService(deps: ChatServiceDeps) {
   return {
     repo,
     postSystemMessage,
+    postBotMessage,
     conversationDto,
     publishConversation,
 
@@ -237,14 +263,15 @@ export function createChatService(deps: ChatServiceDeps) {
       if (active) return conversationDto(active.id);
       const store = await accounts.getStoreById(caller.storeId);
       if (!store) throw notFound('store');
+      const status = (await deps.initialStatus?.(caller)) ?? 'queued';
       const c = await repo.createConversation({
         orgId: caller.orgId,
         storeId: caller.storeId,
         customerId: caller.customerId,
         groupId: store.defaultGroupId,
-        status: 'queued',
+        status,
         entry,
-        queuedAt: new Date(),
+        queuedAt: status === 'queued' ? new Date() : null,
       });
       await recordFacts(db, [
         {
@@ -255,8 +282,16 @@ export function createChatService(deps: ChatServiceDeps) {
           conversationId: c.id,
         },
       ]);
-      await enqueue(c, firstMessage);
+      if (status === 'bot') await publishConversation(c.id, null);
+      else await enqueue(c, firstMessage);
       return conversationDto(c.id);
+    },
+
+    /** The bot gives the conversation to the human queue (transition `handoff` → `queued`). */
+    async handoffToHuman(conversationId: string) {
+      const c = await loadConversation(conversationId);
+      if (c.status !== 'bot') return;
+      await enqueue(await applyTransition(c, { type: 'handoff' }, { queuedAt: new Date() }));
     },
 
     async listCustomerConversations(caller: CustomerCaller) {

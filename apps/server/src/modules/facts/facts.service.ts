@@ -15,7 +15,11 @@ export type FactKind =
   | 'conversation.abandoned'
   | 'agent.status_changed'
   | 'message.customer'
-  | 'message.agent';
+  | 'message.agent'
+  // One per bot turn; data: {query, faqId, score, reason}.
+  | 'bot.answered'
+  | 'bot.abstained'
+  | 'bot.handed_off';
 
 export type Fact = {
   orgId: string;

@@ -23,6 +23,14 @@ export function createQuickRepliesRepository(db: Database) {
         .where(and(visible(orgId, userId), eq(quickReplies.id, id)));
       return row ?? null;
     },
+    /** A team script (no owner) of the organisation; FAQ entries link to these. */
+    async getTeam(orgId: string, id: string) {
+      const [row] = await db
+        .select()
+        .from(quickReplies)
+        .where(and(eq(quickReplies.orgId, orgId), isNull(quickReplies.ownerId), eq(quickReplies.id, id)));
+      return row ?? null;
+    },
     async insert(values: typeof quickReplies.$inferInsert) {
       const [row] = await db.insert(quickReplies).values(values).returning();
       return row!;
