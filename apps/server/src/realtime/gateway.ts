@@ -25,8 +25,6 @@ import { createTokenBucket } from './token-bucket.ts';
 type SocketData = { caller: Caller };
 const ZOpenRequest = z.object({
   entry: z.enum(['store_page', 'order_page', 'product_page']).default('store_page'),
-  /** The text the customer is about to send: entry rules match its keywords. */
-  firstMessage: z.string().max(2000).optional(),
 });
 type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -110,6 +108,8 @@ export async function createRealtimeGateway(opts: {
   });
 
   let inFlight = 0;
+  // One budget per caller, shared by all their sockets: opening more tabs does not raise the limit.
+  const buckets = new Map<string, { bucket: ReturnType<typeof createTokenBucket>; sockets: number }>();
   io.on('connection', (socket: PdSocket) => {
     const caller = socket.data.caller;
     if (caller.kind === 'customer') void socket.join(rooms.customer(caller.customerId));
@@ -118,19 +118,19 @@ export async function createRealtimeGateway(opts: {
       for (const g of caller.groupIds) void socket.join(rooms.group(g));
       if (caller.role !== 'agent') void socket.join(rooms.supervisors(caller.orgId));
     }
-    // Presence for routing: agents heartbeat through the db; a waiting customer who stays away abandons.
-    const presence = (p: Promise<unknown> | undefined) =>
-      p?.catch((e: unknown) => logger.warn({ err: e }, 'presence update failed'));
-    if (caller.kind === 'customer') void presence(s.routing.customerConnected(caller.customerId));
-    else void presence(s.routing.agentConnected(caller.userId));
+    const bucketKey = caller.kind === 'customer' ? `c:${caller.customerId}` : `u:${caller.userId}`;
+    const shared = buckets.get(bucketKey) ?? {
+      bucket: createTokenBucket(
+        caller.kind === 'customer' ? opts.messagesPerSecond : opts.messagesPerSecond * 10,
+      ),
+      sockets: 0,
+    };
+    shared.sockets++;
+    buckets.set(bucketKey, shared);
     socket.on('disconnect', () => {
-      if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
-      else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
-        void presence(s.routing.customerDisconnected(caller.customerId));
+      if (--shared.sockets === 0) buckets.delete(bucketKey);
     });
-    const bucket = createTokenBucket(
-      caller.kind === 'customer' ? opts.messagesPerSecond : opts.messagesPerSecond * 10,
-    );
+    const { bucket } = shared;
 
     /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
     function handle<T, R>(schema: ZodType<T>, fn: (req: T) => Promise<R>) {
@@ -186,7 +186,7 @@ export async function createRealtimeGateway(opts: {
       'conversation:open',
       handle(ZOpenRequest, async (req) => {
         if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
-        return s.chat.openConversation(caller, req.entry, req.firstMessage);
+        return s.chat.openConversation(caller, req.entry);
       }),
     );
     socket.on(
@@ -227,13 +227,6 @@ export async function createRealtimeGateway(opts: {
         ? [rooms.customer(c.customerId)]
         : [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])];
     io.to(to).emit('read', { conversationId: c.id, readerType, seq });
-  });
-  bus.subscribe('queue.positions', ({ positions }) => {
-    for (const { customerId, ...p } of positions) io.to(rooms.customer(customerId)).emit('queue:position', p);
-  });
-  bus.subscribe('routing.transfer_notice', ({ toUserId, toGroupId, notice }) => {
-    const to = toUserId ? rooms.user(toUserId) : toGroupId ? rooms.group(toGroupId) : null;
-    if (to) io.to(to).emit('routing:transfer', notice);
   });
   bus.subscribe('agent.status_changed', ({ orgId, userId, status }) => {
     io.to([rooms.supervisors(orgId), rooms.user(userId)]).emit('agent:status', { userId, status });
