@@ -35,7 +35,8 @@ describe('live chat in real Chromium', () => {
     const customerPage = await (await browser.newContext()).newPage();
     await customerPage.goto(`${server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
-    const question = '你好，我的订单什么时候发货？';
+    // The demo stores are bot-first: asking for a person (转人工) hands the chat to an agent at once.
+    const question = '转人工，你好，我的订单什么时候发货？';
     await customerPage.getByTestId('pd-widget-input').fill(question);
     await customerPage.getByTestId('pd-widget-send').click();
 
@@ -76,7 +77,7 @@ describe('live chat in real Chromium', () => {
     });
     await customerPage.goto(`${server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
-    const evil = '<img src=x onerror="alert(1)"><script>alert(2)</script><b>加粗</b>';
+    const evil = '转人工<img src=x onerror="alert(1)"><script>alert(2)</script><b>加粗</b>';
     await customerPage.getByTestId('pd-widget-input').fill(evil);
     await customerPage.getByTestId('pd-widget-send').click();
 

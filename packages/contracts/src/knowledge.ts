@@ -74,6 +74,8 @@ export const ZFaqInput = z.object({
 export type TFaqInput = z.infer<typeof ZFaqInput>;
 export const ZCreateFaqRequest = ZFaqInput.extend({ id: ZFaqId.optional() });
 export type TCreateFaqRequest = z.infer<typeof ZCreateFaqRequest>;
+/** What a client sends (defaults filled in by the server). */
+export type TCreateFaqBody = z.input<typeof ZCreateFaqRequest>;
 /** Partial update: only the fields sent change (no defaults here, on purpose). */
 export const ZUpdateFaqRequest = z.object(faqFields).partial();
 export type TUpdateFaqRequest = z.infer<typeof ZUpdateFaqRequest>;

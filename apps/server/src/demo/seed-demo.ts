@@ -1,4 +1,5 @@
 import type { Database } from '@peakdesk/db';
+import { loadDemoFaq } from '@peakdesk/text';
 import { hashPassword } from '../modules/accounts/secrets.ts';
 import { createQuickRepliesRepository } from '../modules/quick-replies/quick-replies.repository.ts';
 import type { Services } from '../services.ts';
@@ -56,5 +57,8 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
   await createQuickRepliesRepository(db).insertMany(
     demoQuickReplies.map((q) => ({ orgId: org.id, ownerId: null, ...q })),
   );
+  // The demo stores answer with the bot first (40+ FAQs), and hand over on 转人工.
+  await s.knowledge.importEntries(org.id, loadDemoFaq());
+  for (const storeId of storeIds) await s.bot.setMode(org.id, storeId, 'bot_first');
   return logins;
 }

@@ -23,6 +23,7 @@ export function AppShell() {
   const menuItems: MenuProps['items'] = [
     { key: '/workspace', label: t('shell.workspace') },
     { key: '/quick-replies', label: t('shell.quickReplies') },
+    ...(me.user.role !== 'agent' ? [{ key: '/knowledge', label: t('shell.knowledge') }] : []),
     ...(isAdmin
       ? [
           {

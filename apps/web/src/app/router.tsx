@@ -30,6 +30,9 @@ const TokensPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('../features/admin/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
+const KnowledgePage = lazy(() =>
+  import('../features/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
+);
 
 function RequireSession({ children }: { children: ReactNode }) {
   const { state } = useSession();
@@ -67,6 +70,7 @@ export const router = createBrowserRouter([
       { path: 'workspace', element: <WorkspacePage /> },
       { path: 'workspace/:conversationId', element: <WorkspacePage /> },
       { path: 'quick-replies', element: <QuickRepliesPage /> },
+      { path: 'knowledge', element: <KnowledgePage /> },
       { path: 'admin', element: <Navigate to="/admin/stores" replace /> },
       {
         path: 'admin/stores',

@@ -10,7 +10,13 @@ import type {
   TUpdateFaqRequest,
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
-import { createFaqMatcher, type FaqEntry, type FaqMatcher, type MatchResult } from '@peakdesk/text';
+import {
+  createFaqMatcher,
+  type FaqEntry,
+  type FaqMatcher,
+  type FaqRecord,
+  type MatchResult,
+} from '@peakdesk/text';
 import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, invalidInput, notFound } from '../../http/domain-error.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
@@ -331,6 +337,27 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       await checkStore(orgId, opts.storeId, 'store');
       const rows = await readFaqFile(data, opts.format, opts.source);
       return importRows(orgId, rows, opts.storeId ?? null);
+    },
+
+    /** Seeds (demo merchant): entries already parsed, e.g. the text package's demo FAQ. */
+    async importEntries(orgId: string, entries: readonly FaqRecord[]): Promise<TFaqImportResult> {
+      return importRows(
+        orgId,
+        entries.map((e, i) => ({
+          line: i + 2,
+          id: e.id,
+          category: e.category,
+          question: e.question,
+          answer: e.answer,
+          similarQuestions: [...e.similarQuestions],
+          enabled: true,
+          validFrom: null,
+          validTo: null,
+          images: [],
+          links: [],
+        })),
+        null,
+      );
     },
 
     async importForCaller(

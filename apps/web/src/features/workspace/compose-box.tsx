@@ -24,6 +24,8 @@ type TProps = {
   onSendText: (body: string) => void;
   onSendImage: (file: File) => void;
   onTyping: (isTyping: boolean) => void;
+  /** Text put into the box from outside (agent assist); a new nonce inserts again. */
+  insertion?: { text: string; nonce: number } | undefined;
 };
 
 function isAllowedImage(type: string): boolean {
@@ -37,6 +39,7 @@ export function ComposeBox({
   onSendText,
   onSendImage,
   onTyping,
+  insertion,
 }: TProps) {
   const { t } = useI18n();
   const { message } = App.useApp();
@@ -67,6 +70,10 @@ export function ComposeBox({
       }
     };
   }, [conversationId]);
+
+  useEffect(() => {
+    if (insertion) setDraft(insertion.text);
+  }, [insertion]);
 
   const insertReply = (reply: TQuickReply) => setDraft(fillTemplate(reply.body, variables));
   const picker = useQuickReplyPicker(draft, insertReply);

@@ -1,9 +1,10 @@
 import type { TConversation, TTemplateVariables } from '@peakdesk/contracts';
 import { Alert, App, Button, Spin, Typography } from 'antd';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useRealtime } from '../../lib/realtime-context.tsx';
+import { AssistPanel } from './assist-panel.tsx';
 import { ComposeBox } from './compose-box.tsx';
 import { ConversationStatusTag } from './conversation-status-tag.tsx';
 import { MessageList } from './message-list.tsx';
@@ -25,6 +26,15 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
   const [variables, setVariables] = useState<TTemplateVariables>({});
   const [isResolving, setIsResolving] = useState(false);
   const isClosed = conversation.status === 'resolved' || conversation.status === 'closed';
+  const [insertion, setInsertion] = useState<{ text: string; nonce: number }>();
+  const insert = useCallback(
+    (text: string) => setInsertion((prev) => ({ text, nonce: (prev?.nonce ?? 0) + 1 })),
+    [],
+  );
+  const latestCustomerSeq = thread.messages.reduce(
+    (seq, m) => (m.senderType === 'customer' ? Math.max(seq, m.seq) : seq),
+    0,
+  );
 
   useEffect(() => {
     let isCurrent = true;
@@ -101,7 +111,15 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
           onLoadOlder={thread.loadOlder}
         />
       )}
+      <AssistPanel
+        conversationId={conversation.id}
+        latestCustomerSeq={latestCustomerSeq}
+        variables={variables}
+        isDisabled={isClosed}
+        onInsert={insert}
+      />
       <ComposeBox
+        insertion={insertion}
         conversationId={conversation.id}
         isDisabled={isClosed}
         variables={variables}

@@ -1,0 +1,65 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './lib/browser.ts';
+import { startDemoServer } from './lib/demo-server.ts';
+
+type Server = Awaited<ReturnType<typeof startDemoServer>>;
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function signInAgent(page: Page, email: string, password: string) {
+  await page.goto(`${server.url}/login`);
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('status-switch').waitFor();
+  await page.locator('[data-status-option="online"]').click();
+  await expect.poll(() => page.getByTestId('status-switch').getAttribute('data-status')).toBe('online');
+}
+
+describe('FAQ bot in real Chromium', () => {
+  it('answers 亲，保价吗 from the FAQ, then 转人工 lands in the workspace with the transcript', async () => {
+    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
+    const agentPage = await (await browser.newContext()).newPage();
+    await signInAgent(agentPage, agentLogin.email, agentLogin.password);
+
+    const customerPage = await (await browser.newContext()).newPage();
+    await customerPage.goto(`${server.url}/demo`);
+    await customerPage.getByTestId('pd-widget-button').click();
+    await customerPage.getByTestId('pd-widget-input').fill('亲，保价吗');
+    await customerPage.getByTestId('pd-widget-send').click();
+
+    const botAnswer = customerPage
+      .locator('[data-testid="pd-widget-message"][data-sender-type="bot"]')
+      .first();
+    await botAnswer.waitFor({ timeout: 15_000 });
+    const answerText = (await botAnswer.textContent()) ?? '';
+    expect(answerText).toContain('价保');
+    // The bot answered; no agent was involved yet.
+    expect(await agentPage.getByTestId('conversation-item').count()).toBe(0);
+
+    await customerPage.getByTestId('pd-widget-input').fill('转人工');
+    await customerPage.getByTestId('pd-widget-send').click();
+
+    const item = agentPage.getByTestId('conversation-item').first();
+    await item.waitFor({ timeout: 20_000 });
+    await item.click();
+    const list = agentPage.getByTestId('message-list');
+    await list.locator('[data-sender-type="customer"]', { hasText: '亲，保价吗' }).waitFor();
+    await list.locator('[data-sender-type="bot"]', { hasText: '价保' }).first().waitFor();
+    await list.locator('[data-sender-type="customer"]', { hasText: '转人工' }).waitFor();
+    // The detected topic travels with the hand-off.
+    await expect
+      .poll(() => agentPage.getByTestId('bot-handoff').textContent(), { timeout: 10_000 })
+      .toContain('保价');
+  });
+});
