@@ -25,6 +25,8 @@ import { createTokenBucket } from './token-bucket.ts';
 type SocketData = { caller: Caller };
 const ZOpenRequest = z.object({
   entry: z.enum(['store_page', 'order_page', 'product_page']).default('store_page'),
+  /** The text the customer is about to send: entry rules match its keywords. */
+  firstMessage: z.string().max(2000).optional(),
 });
 type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -118,6 +120,16 @@ export async function createRealtimeGateway(opts: {
       for (const g of caller.groupIds) void socket.join(rooms.group(g));
       if (caller.role !== 'agent') void socket.join(rooms.supervisors(caller.orgId));
     }
+    // Presence for routing: agents heartbeat through the db; a waiting customer who stays away abandons.
+    const presence = (p: Promise<unknown> | undefined) =>
+      p?.catch((e: unknown) => logger.warn({ err: e }, 'presence update failed'));
+    if (caller.kind === 'customer') void presence(s.routing.customerConnected(caller.customerId));
+    else void presence(s.routing.agentConnected(caller.userId));
+    socket.on('disconnect', () => {
+      if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
+      else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
+        void presence(s.routing.customerDisconnected(caller.customerId));
+    });
     const bucketKey = caller.kind === 'customer' ? `c:${caller.customerId}` : `u:${caller.userId}`;
     const shared = buckets.get(bucketKey) ?? {
       bucket: createTokenBucket(
@@ -186,7 +198,7 @@ export async function createRealtimeGateway(opts: {
       'conversation:open',
       handle(ZOpenRequest, async (req) => {
         if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
-        return s.chat.openConversation(caller, req.entry);
+        return s.chat.openConversation(caller, req.entry, req.firstMessage);
       }),
     );
     socket.on(
@@ -227,6 +239,13 @@ export async function createRealtimeGateway(opts: {
         ? [rooms.customer(c.customerId)]
         : [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])];
     io.to(to).emit('read', { conversationId: c.id, readerType, seq });
+  });
+  bus.subscribe('queue.positions', ({ positions }) => {
+    for (const { customerId, ...p } of positions) io.to(rooms.customer(customerId)).emit('queue:position', p);
+  });
+  bus.subscribe('routing.transfer_notice', ({ toUserId, toGroupId, notice }) => {
+    const to = toUserId ? rooms.user(toUserId) : toGroupId ? rooms.group(toGroupId) : null;
+    if (to) io.to(to).emit('routing:transfer', notice);
   });
   bus.subscribe('agent.status_changed', ({ orgId, userId, status }) => {
     io.to([rooms.supervisors(orgId), rooms.user(userId)]).emit('agent:status', { userId, status });
