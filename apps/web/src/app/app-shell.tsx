@@ -24,6 +24,8 @@ export function AppShell() {
     { key: '/workspace', label: t('shell.workspace') },
     { key: '/quick-replies', label: t('shell.quickReplies') },
     ...(me.user.role !== 'agent' ? [{ key: '/knowledge', label: t('shell.knowledge') }] : []),
+    { key: '/my-shifts', label: t('shell.myShifts') },
+    ...(me.user.role !== 'agent' ? [{ key: '/planner', label: t('shell.planner') }] : []),
     ...(isAdmin
       ? [
           {

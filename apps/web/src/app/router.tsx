@@ -34,6 +34,27 @@ const KnowledgePage = lazy(() =>
   import('../features/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
 );
 
+const PlannerPage = lazy(() =>
+  import('../features/workforce/planner-page.tsx').then((m) => ({ default: m.PlannerPage })),
+);
+const PlanPage = lazy(() =>
+  import('../features/workforce/plan-page.tsx').then((m) => ({ default: m.PlanPage })),
+);
+const IntradayPage = lazy(() =>
+  import('../features/workforce/intraday-page.tsx').then((m) => ({ default: m.IntradayPage })),
+);
+const MyShiftsPage = lazy(() =>
+  import('../features/workforce/my-shifts-page.tsx').then((m) => ({ default: m.MyShiftsPage })),
+);
+
+/** Planning is for supervisors and admins; agents only see their own shifts. */
+function RequirePlanner({ children }: { children: ReactNode }) {
+  const { state } = useSession();
+  if (state.phase !== 'signed-in' || state.me.user.role === 'agent')
+    return <Navigate to="/my-shifts" replace />;
+  return children;
+}
+
 function RequireSession({ children }: { children: ReactNode }) {
   const { state } = useSession();
   const location = useLocation();
@@ -71,6 +92,31 @@ export const router = createBrowserRouter([
       { path: 'workspace/:conversationId', element: <WorkspacePage /> },
       { path: 'quick-replies', element: <QuickRepliesPage /> },
       { path: 'knowledge', element: <KnowledgePage /> },
+      { path: 'my-shifts', element: <MyShiftsPage /> },
+      {
+        path: 'planner',
+        element: (
+          <RequirePlanner>
+            <PlannerPage />
+          </RequirePlanner>
+        ),
+      },
+      {
+        path: 'planner/:planId',
+        element: (
+          <RequirePlanner>
+            <PlanPage />
+          </RequirePlanner>
+        ),
+      },
+      {
+        path: 'planner/:planId/intraday',
+        element: (
+          <RequirePlanner>
+            <IntradayPage />
+          </RequirePlanner>
+        ),
+      },
       { path: 'admin', element: <Navigate to="/admin/stores" replace /> },
       {
         path: 'admin/stores',
