@@ -18,7 +18,7 @@ import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ChatService } from '../chat/chat.service.ts';
 import { recordFacts } from '../facts/facts.service.ts';
-import type { KnowledgeAnswer, KnowledgeService } from '../knowledge/knowledge.service.ts';
+import type { KnowledgeService } from '../knowledge/knowledge.service.ts';
 import type { QuickReplyRow } from '../quick-replies/quick-replies.repository.ts';
 import { type BotSettingsRow, createBotRepository } from './bot.repository.ts';
 import { evaluateQuery } from './bot-ask.ts';
@@ -29,7 +29,6 @@ import {
   HANDOFF_REPLIES,
   isBotServing,
   type RiskDetector,
-  type TurnDecision,
 } from './bot-policy.ts';
 
 const DEFAULT_SETTINGS: Omit<BotSettingsRow, 'storeId' | 'orgId' | 'updatedAt'> = {
