@@ -264,20 +264,24 @@ export function createRoutingService(deps: RoutingServiceDeps) {
 
   // ---------- entry: rules, lanes, business hours ----------
   async function classify(conversationId: string, firstMessage?: string) {
+    // The open-ticket hook may belong to another module (own queries): ask it before the transaction.
+    const peek = await repo.getConversation(conversationId);
+    if (!peek) return null;
+    const rules = await repo.rulesOfStore(peek.store_id);
+    const hasOpenTicket = rules.some((x) => x.conditions.hasOpenTicket !== undefined)
+      ? await openTicket(peek.customer_id)
+      : false;
     return inTx(async (r, tx, after) => {
       const conv = await r.lockConversation(conversationId);
       if (conv?.status !== 'queued' || !conv.queued_at) return conv;
       if (conv.routed_for && conv.routed_for.getTime() === conv.queued_at.getTime()) return conv;
       const ctx = await r.entryContext(conv.id, conv.customer_id, conv.store_id);
-      const rules = await r.rulesOfStore(conv.store_id);
       const facts = {
         entry: conv.entry,
         tier: ctx?.tier ?? 'normal',
         buyerId: ctx?.buyer_id ?? null,
         firstMessage: firstMessage ?? ctx?.first_message ?? '',
-        hasOpenTicket: rules.some((x) => x.conditions.hasOpenTicket !== undefined)
-          ? await openTicket(conv.customer_id)
-          : false,
+        hasOpenTicket,
         riskFlag: ctx?.risk_flag ?? false,
       };
       const rule = pickEntryRule(

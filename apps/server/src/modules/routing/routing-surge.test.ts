@@ -1,0 +1,500 @@
+import type { TConversation, TGroupRouting, TRoutingRule, TWallSnapshot } from '@peakdesk/contracts';
+import { queryRows, sql } from '@peakdesk/db';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  createTenant,
+  customerClient,
+  signVisitorToken,
+  startTestServer,
+  startVisitor,
+  type Tenant,
+  type TestServer,
+  waitFor,
+} from '../../../test/harness.ts';
+import type { CustomerCaller, UserCaller } from '../../http/caller.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  // Timers are run by the tests (runDue) so every step is deterministic; presence is swept by hand.
+  server = await startTestServer({ PEAKDESK_TIMER_POLL_MS: '60000', PEAKDESK_AGENT_GRACE_SECONDS: '3600' });
+});
+afterAll(async () => {
+  await server?.stop();
+});
+
+const db = () => server.db.db;
+const userCaller = (t: Tenant, u: { id: string; name: string; role: string }): UserCaller => ({
+  kind: 'user',
+  userId: u.id,
+  orgId: t.org.id,
+  role: u.role === 'admin' ? 'admin' : u.role === 'supervisor' ? 'supervisor' : 'agent',
+  name: u.name,
+  storeIds: u.role === 'admin' ? null : [t.store.id],
+  groupIds: [],
+  via: 'session',
+});
+const admin = (t: Tenant) => userCaller(t, t.admin);
+
+async function tenant(opts: { agents?: number; cap?: number } = {}) {
+  const label = Math.random().toString(36).slice(2, 10);
+  return { t: await createTenant(server, { ...opts, label }), secret: `secret-${label}` };
+}
+async function visitor(t: Tenant, buyer?: { buyerId: string; secret: string }): Promise<CustomerCaller> {
+  const v = await startVisitor(server, t.store.id, buyer);
+  return { kind: 'customer', customerId: v.customerId, storeId: t.store.id, orgId: t.org.id };
+}
+async function open(
+  t: Tenant,
+  o: { entry?: string; text?: string; buyer?: { buyerId: string; secret: string } } = {},
+) {
+  const v = await visitor(t, o.buyer);
+  const c = await server.services.chat.openConversation(v, o.entry ?? 'store_page', o.text);
+  if (o.text)
+    await server.services.chat.sendMessage(v, {
+      conversationId: c.id,
+      clientId: `c-${Math.random()}`,
+      type: 'text',
+      body: o.text,
+    });
+  return { v, c: await conv(c.id) };
+}
+const conv = (id: string): Promise<TConversation> => server.services.chat.conversationDto(id);
+async function setStatus(t: Tenant, u: Tenant['agents'][number], status: 'online' | 'paused' | 'offline') {
+  await server.services.accounts.setStatus(userCaller(t, u), status);
+  // The status listener drains asynchronously; wait until it has run.
+  await new Promise((r) => setTimeout(r, 50));
+  await server.services.routing.drainForAgent(u.id);
+}
+async function settings(t: Tenant, groupId: string, patch: Partial<TGroupRouting>) {
+  const { groupId: _g, name: _n, ...rest } = { groupId, name: '', ...patch };
+  return server.services.routing.updateGroupSettings(admin(t), groupId, rest);
+}
+async function facts(conversationId: string) {
+  return queryRows<{ kind: string; data: Record<string, unknown>; agent_id: string | null }>(
+    db(),
+    sql`SELECT kind, data, agent_id FROM facts WHERE conversation_id = ${conversationId} ORDER BY id`,
+  );
+}
+async function agentReply(t: Tenant, u: Tenant['agents'][number], conversationId: string) {
+  await server.services.chat.sendMessage(userCaller(t, u), {
+    conversationId,
+    clientId: `a-${Math.random()}`,
+    type: 'text',
+    body: '亲，在的',
+  });
+}
+/** Makes a durable timer due now and runs every due timer. */
+async function fire(key: string) {
+  await db().execute(sql`UPDATE timers SET run_at = now() - interval '1 second' WHERE key = ${key}`);
+  await server.services.timers.runDue();
+}
+
+describe('entry rules and lanes', () => {
+  it('order page → 售后, keywords → risk lane, VIP list → vip lane, open ticket and risk flag hooks', async () => {
+    const { t, secret } = await tenant({ agents: 0 });
+    const create = (body: Record<string, unknown>) =>
+      server.services.routing.createRule(
+        admin(t),
+        {
+          storeId: t.store.id,
+          position: 0,
+          enabled: true,
+          conditions: {},
+          groupId: null,
+          lane: 'normal',
+          name: 'r',
+          ...body,
+        } as Parameters<typeof server.services.routing.createRule>[1],
+        async () => true,
+      );
+    await create({ position: 1, name: '投诉', conditions: { keywords: ['投诉', '12315'] }, lane: 'risk' });
+    await create({ position: 2, name: 'VIP', conditions: { buyerIds: ['vip-001'] }, lane: 'vip' });
+    await create({
+      position: 3,
+      name: '订单页',
+      conditions: { entries: ['order_page'] },
+      groupId: t.groups.aftersale.id,
+    });
+    await create({
+      position: 4,
+      name: '有工单',
+      conditions: { hasOpenTicket: true },
+      groupId: t.groups.aftersale.id,
+    });
+
+    const plain = await open(t, { text: '这款空调有货吗' });
+    expect(plain.c).toMatchObject({ status: 'queued', groupId: t.groups.presale.id, priority: 0 });
+    const complaint = await open(t, { text: '再不处理我就打12315投诉' });
+    expect(complaint.c.priority).toBe(20);
+    const vip = await open(t, { buyer: { buyerId: 'vip-001', secret } });
+    expect(vip.c.priority).toBe(10);
+    const order = await open(t, { entry: 'order_page' });
+    expect(order.c.groupId).toBe(t.groups.aftersale.id);
+
+    // The open-ticket hook: a real placeholder row for this buyer makes the rule match.
+    const buyer = { buyerId: 'has-ticket', secret };
+    const first = await visitor(t, buyer);
+    await db().execute(
+      sql`INSERT INTO ticket_placeholders (org_id, store_id, customer_id) VALUES (${t.org.id}, ${t.store.id}, ${first.customerId})`,
+    );
+    const ticketed = await open(t, { buyer });
+    expect(ticketed.c.groupId).toBe(t.groups.aftersale.id);
+
+    // The risk-flag hook (quality inspection will set it) raises a waiting chat to the risk lane.
+    const flagged = await open(t, { text: '咨询一下' });
+    const res = await server.services.routing.setCustomerFlags(admin(t), flagged.c.customerId, {
+      riskFlag: true,
+    });
+    expect(res.riskFlag).toBe(true);
+    expect((await conv(flagged.c.id)).priority).toBe(20);
+
+    const queued = (await facts(complaint.c.id)).find((f) => f.kind === 'conversation.queued');
+    expect(queued?.data).toMatchObject({ lane: 'risk' });
+  });
+
+  it('serves lanes in order (risk, VIP, normal) and FIFO inside a lane', async () => {
+    const { t } = await tenant({ agents: 1, cap: 1 });
+    await settings(t, t.groups.presale.id, { strategy: 'least_busy' });
+    const n1 = await open(t);
+    const n2 = await open(t);
+    const flagged = await open(t);
+    await server.services.routing.setCustomerFlags(admin(t), flagged.c.customerId, { tier: 'vip' });
+    const n3 = await open(t);
+    const order: string[] = [];
+    const agent = t.agents[0]!;
+    await setStatus(t, agent, 'online');
+    for (let i = 0; i < 4; i++) {
+      const mine = (
+        await queryRows<{ id: string }>(
+          db(),
+          sql`SELECT id FROM conversations WHERE assignee_id = ${agent.id} AND status = 'assigned'`,
+        )
+      )[0];
+      expect(mine).toBeDefined();
+      order.push(mine!.id);
+      await server.services.chat.resolve(userCaller(t, agent), mine!.id);
+    }
+    expect(order).toEqual([flagged.c.id, n1.c.id, n2.c.id, n3.c.id]);
+  });
+});
+
+describe('agent states and strategies', () => {
+  it('least busy with ties to the longest idle; caps never exceeded; paused keeps chats, takes none', async () => {
+    const { t } = await tenant({ agents: 2, cap: 2 });
+    const [a1, a2] = t.agents as [Tenant['agents'][number], Tenant['agents'][number]];
+    await setStatus(t, a1, 'online');
+    await setStatus(t, a2, 'online');
+    const c1 = await open(t);
+    const c2 = await open(t);
+    expect(new Set([c1.c.assigneeId, c2.c.assigneeId])).toEqual(new Set([a1.id, a2.id]));
+    // Both have one chat: the tie goes to whoever was assigned longest ago (the first one).
+    const c3 = await open(t);
+    expect(c3.c.assigneeId).toBe(c1.c.assigneeId);
+    const c4 = await open(t);
+    expect(c4.c.assigneeId).toBe(c2.c.assigneeId);
+    const c5 = await open(t);
+    expect(c5.c.status).toBe('queued'); // both at cap = busy
+    const wall = await server.services.routing.wall(t.org.id);
+    expect(wall.agents.filter((a) => a.state === 'busy')).toHaveLength(2);
+
+    await setStatus(t, a1, 'paused');
+    const kept = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = ${a1.id} AND status = 'assigned'`,
+    );
+    expect(kept[0]!.n).toBe(2); // 挂起 keeps current chats
+    const a1Chat = c1.c.assigneeId === a1.id ? c1.c.id : c2.c.id;
+    await server.services.chat.resolve(userCaller(t, a1), a1Chat);
+    expect((await conv(c5.c.id)).status).toBe('queued'); // ... and takes none
+    await setStatus(t, a1, 'online');
+    expect((await conv(c5.c.id)).assigneeId).toBe(a1.id);
+  });
+
+  it('round robin rotates over members regardless of load', async () => {
+    const { t } = await tenant({ agents: 3, cap: 5 });
+    await settings(t, t.groups.presale.id, { strategy: 'round_robin' });
+    for (const a of t.agents) await setStatus(t, a, 'online');
+    const got: string[] = [];
+    for (let i = 0; i < 6; i++) got.push((await open(t)).c.assigneeId!);
+    expect(got.slice(0, 3).sort()).toEqual(t.agents.map((a) => a.id).sort());
+    expect(got.slice(3)).toEqual(got.slice(0, 3));
+  });
+
+  it('sticky returns a buyer to their last agent within N days if online with capacity, else falls back', async () => {
+    const { t, secret } = await tenant({ agents: 2, cap: 3 });
+    await settings(t, t.groups.presale.id, { strategy: 'sticky', stickyDays: 3 });
+    const [a1, a2] = t.agents as [Tenant['agents'][number], Tenant['agents'][number]];
+    await setStatus(t, a1, 'online');
+    const buyer = { buyerId: 'sticky-1', secret };
+    const first = await open(t, { buyer });
+    expect(first.c.assigneeId).toBe(a1.id);
+    await server.services.chat.resolve(userCaller(t, a1), first.c.id);
+    await setStatus(t, a2, 'online');
+    await open(t); // a2 is now less busy than a1? both 0 → tie → a2 (never assigned) would win least-busy
+    const again = await open(t, { buyer });
+    expect(again.c.assigneeId).toBe(a1.id);
+    await server.services.chat.resolve(userCaller(t, a1), again.c.id);
+    // Last agent paused → fall back to least busy.
+    await setStatus(t, a1, 'paused');
+    const third = await open(t, { buyer });
+    expect(third.c.assigneeId).toBe(a2.id);
+    expect((await facts(third.c.id)).find((f) => f.kind === 'conversation.assigned')?.data).toMatchObject({
+      strategy: 'least_busy',
+    });
+  });
+
+  it('a disconnected agent becomes away after the grace period and their chats are requeued', async () => {
+    const { t } = await tenant({ agents: 2, cap: 2 });
+    const [a1, a2] = t.agents as [Tenant['agents'][number], Tenant['agents'][number]];
+    await setStatus(t, a1, 'online');
+    const token = (await server.services.accounts.login(a1.email, t.password)).token;
+    const { agentClient } = await import('../../../test/harness.ts');
+    const socket = agentClient(server, token);
+    await waitFor(() => socket.connected);
+    await waitFor(
+      async () =>
+        (await queryRows(db(), sql`SELECT 1 FROM agent_presence WHERE user_id = ${a1.id}`)).length > 0,
+    );
+    const c = await open(t, { text: '在吗' });
+    expect(c.c.assigneeId).toBe(a1.id);
+    socket.close();
+    await new Promise((r) => setTimeout(r, 100));
+    await server.services.routing.heartbeat();
+    expect((await conv(c.c.id)).assigneeId).toBe(a1.id); // within the grace period nothing happens
+    await db().execute(
+      sql`UPDATE agent_presence SET last_seen_at = now() - interval '2 hours' WHERE user_id = ${a1.id}`,
+    );
+    await setStatus(t, a2, 'online');
+    expect(await server.services.routing.sweepAway()).toBe(1);
+    const user = await server.services.accounts.repo.getUser(t.org.id, a1.id);
+    expect(user?.status).toBe('away');
+    expect((await conv(c.c.id)).assigneeId).toBe(a2.id);
+    expect((await facts(c.c.id)).map((f) => f.kind)).toContain('conversation.reassigned');
+    // Reconnecting restores the status they had.
+    const back = agentClient(server, token);
+    await waitFor(
+      async () => (await server.services.accounts.repo.getUser(t.org.id, a1.id))?.status === 'online',
+    );
+    back.close();
+  });
+});
+
+describe('no-reply reassignment, overflow, abandonment', () => {
+  it('reassigns a chat whose customer waits past the limit and pauses the agent after K misses', async () => {
+    const { t } = await tenant({ agents: 2, cap: 3 });
+    await settings(t, t.groups.presale.id, { noReplySeconds: 30, pauseAfterMisses: 2 });
+    const [a1, a2] = t.agents as [Tenant['agents'][number], Tenant['agents'][number]];
+    await setStatus(t, a1, 'online');
+    const c = await open(t, { text: '有人吗' });
+    expect(c.c.assigneeId).toBe(a1.id);
+    // Not due yet: the timer re-arms for when the reply is due.
+    await fire(`routing.no_reply:${c.c.id}`);
+    expect((await conv(c.c.id)).assigneeId).toBe(a1.id);
+    await setStatus(t, a2, 'online');
+    await db().execute(
+      sql`UPDATE conversations SET awaiting_agent_since = now() - interval '31 seconds' WHERE id = ${c.c.id}`,
+    );
+    await fire(`routing.no_reply:${c.c.id}`);
+    expect((await conv(c.c.id)).assigneeId).toBe(a2.id);
+    const kinds = (await facts(c.c.id)).map((f) => f.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['conversation.reassigned']));
+    // An agent reply stops the clock.
+    await agentReply(t, a2, c.c.id);
+    await fire(`routing.no_reply:${c.c.id}`);
+    expect((await conv(c.c.id)).assigneeId).toBe(a2.id);
+
+    // Second miss for a1 → paused.
+    await setStatus(t, a2, 'paused');
+    const d = await open(t, { text: '再问一下' });
+    expect(d.c.assigneeId).toBe(a1.id);
+    await db().execute(
+      sql`UPDATE conversations SET awaiting_agent_since = now() - interval '31 seconds' WHERE id = ${d.c.id}`,
+    );
+    await fire(`routing.no_reply:${d.c.id}`);
+    expect((await server.services.accounts.repo.getUser(t.org.id, a1.id))?.status).toBe('paused');
+    expect((await conv(d.c.id)).status).toBe('queued');
+  });
+
+  it('max wait overflows to the reserve group (预备队), to leave-a-message, or back to the bot', async () => {
+    const { t } = await tenant({ agents: 1, cap: 1 });
+    const reserve = await server.services.accounts.repo.createGroup({
+      orgId: t.org.id,
+      name: '预备队',
+      defaultMaxConcurrency: 2,
+    });
+    await settings(t, t.groups.presale.id, {
+      maxWaitSeconds: 60,
+      overflowAction: 'reserve_group',
+      overflowGroupId: reserve.id,
+    });
+    const c = await open(t);
+    await fire(`routing.max_wait:${c.c.id}`);
+    expect((await conv(c.c.id)).groupId).toBe(reserve.id);
+    expect((await facts(c.c.id)).find((f) => f.kind === 'conversation.overflowed')?.data).toMatchObject({
+      action: 'reserve_group',
+    });
+
+    await settings(t, t.groups.presale.id, { overflowAction: 'leave_message' });
+    const d = await open(t);
+    await fire(`routing.max_wait:${d.c.id}`);
+    expect((await conv(d.c.id)).status).toBe('closed');
+    const leave = await server.services.routing.listLeaveMessages(admin(t));
+    expect(leave.find((l) => l.conversationId === d.c.id)?.status).toBe('open');
+
+    await settings(t, t.groups.presale.id, { overflowAction: 'bot' });
+    const e = await open(t);
+    await fire(`routing.max_wait:${e.c.id}`);
+    expect((await conv(e.c.id)).status).toBe('bot');
+  });
+
+  it('records abandonment when the customer leaves or stays disconnected while waiting', async () => {
+    const { t } = await tenant({ agents: 0 });
+    const c = await open(t);
+    const token = signVisitorToken(server.services.secret, c.v.customerId, c.v.storeId);
+    const res = await api(server, 'POST', `/api/widget/conversations/${c.c.id}/leave`, { token });
+    expect(res.status).toBe(200);
+    expect((await conv(c.c.id)).status).toBe('closed');
+    expect((await facts(c.c.id)).map((f) => f.kind)).toContain('conversation.abandoned');
+
+    const v = await startVisitor(server, t.store.id);
+    const client = customerClient(server, v.visitorToken);
+    await waitFor(() => client.connected);
+    const d = await client.openConversation();
+    client.close();
+    await waitFor(async () => Boolean(await server.services.timers.get(`routing.abandon:${v.customerId}`)));
+    await fire(`routing.abandon:${v.customerId}`);
+    expect((await conv(d.id)).status).toBe('closed');
+  });
+});
+
+describe('queue position, transfers, supervision, business hours, API', () => {
+  it('the customer sees their position and expected wait, pushed live', async () => {
+    const { t } = await tenant({ agents: 1, cap: 1 });
+    await setStatus(t, t.agents[0]!, 'online');
+    await open(t); // takes the only slot
+    const v = await startVisitor(server, t.store.id);
+    const client = customerClient(server, v.visitorToken);
+    const seen: { position: number; etaSeconds: number | null }[] = [];
+    client.socket.on('queue:position', (p) => seen.push(p));
+    await waitFor(() => client.connected);
+    const c = await client.openConversation();
+    const p = await waitFor(() => seen.at(-1));
+    expect(p.position).toBe(1);
+    expect(p.etaSeconds).toBeGreaterThan(0);
+    const rest = await api<{ position: number }>(server, 'GET', `/api/widget/conversations/${c.id}/queue`, {
+      token: v.visitorToken,
+    });
+    expect(rest.body.position).toBe(1);
+    client.close();
+  });
+
+  it('transfers to an agent or a group with a note; a supervisor takes over', async () => {
+    const { t } = await tenant({ agents: 2, cap: 2 });
+    const [a1, a2] = t.agents as [Tenant['agents'][number], Tenant['agents'][number]];
+    await setStatus(t, a1, 'online');
+    const c = await open(t, { text: '我要退货' });
+    expect(c.c.assigneeId).toBe(a1.id);
+    await setStatus(t, a2, 'online');
+    await server.services.routing.transfer(userCaller(t, a1), c.c.id, {
+      toAgentId: a2.id,
+      note: '退货问题，麻烦跟进',
+    });
+    expect((await conv(c.c.id)).assigneeId).toBe(a2.id);
+    const f = (await facts(c.c.id)).find((x) => x.kind === 'conversation.transferred');
+    expect(f?.data).toMatchObject({ kind: 'to_agent', note: '退货问题，麻烦跟进' });
+    // a1 is no longer the assignee: may not transfer it again.
+    await expect(
+      server.services.routing.transfer(userCaller(t, a1), c.c.id, {
+        toGroupId: t.groups.aftersale.id,
+        note: '',
+      }),
+    ).rejects.toThrow(/assigned agent or a supervisor/);
+    await server.services.routing.transfer(userCaller(t, a2), c.c.id, {
+      toGroupId: t.groups.aftersale.id,
+      note: '售后',
+    });
+    expect(await conv(c.c.id)).toMatchObject({ status: 'queued', groupId: t.groups.aftersale.id });
+    await server.services.routing.takeOver(userCaller(t, t.supervisor), c.c.id);
+    expect((await conv(c.c.id)).assigneeId).toBe(t.supervisor.id);
+  });
+
+  it('business hours: closed → fallback group or leave-a-message; a special day (promotion 24h) opens', async () => {
+    const { t } = await tenant({ agents: 0 });
+    const closedAllWeek = { weekly: {}, holidays: [], specialDays: [] };
+    await settings(t, t.groups.presale.id, {
+      businessHours: closedAllWeek,
+      afterHoursAction: 'group',
+      afterHoursGroupId: t.groups.aftersale.id,
+    });
+    expect((await open(t)).c.groupId).toBe(t.groups.aftersale.id);
+    await settings(t, t.groups.presale.id, { afterHoursAction: 'leave_message' });
+    expect((await open(t)).c.status).toBe('closed');
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await settings(t, t.groups.presale.id, {
+      businessHours: {
+        weekly: {},
+        holidays: [],
+        specialDays: [{ date: today, periods: [{ start: '00:00', end: '24:00' }] }],
+      },
+    });
+    expect((await open(t)).c).toMatchObject({ status: 'queued', groupId: t.groups.presale.id });
+  });
+
+  it('configuration API validates and names the field; the wall reports queues, agents, SL', async () => {
+    const { t } = await tenant({ agents: 1, cap: 1 });
+    const token = (await server.services.accounts.login(t.admin.email, t.password)).token;
+    const bad = await api<{ field: string }>(server, 'PATCH', `/api/routing/groups/${t.groups.presale.id}`, {
+      token,
+      body: { overflowAction: 'reserve_group' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.field).toBe('overflowGroupId');
+    const badTz = await api<{ field: string }>(
+      server,
+      'PATCH',
+      `/api/routing/groups/${t.groups.presale.id}`,
+      {
+        token,
+        body: { timezone: 'Mars/Olympus' },
+      },
+    );
+    expect(badTz.body.field).toBe('timezone');
+    const badHours = await api<{ field: string }>(
+      server,
+      'PATCH',
+      `/api/routing/groups/${t.groups.presale.id}`,
+      {
+        token,
+        body: { businessHours: { weekly: { '1': [{ start: '18:00', end: '09:00' }] } } },
+      },
+    );
+    expect(badHours.body.field).toBe('businessHours.weekly.1.0.end');
+    const badRule = await api<{ field: string }>(server, 'POST', '/api/routing/rules', {
+      token,
+      body: { storeId: t.store.id, name: 'x', conditions: { keywords: [] } },
+    });
+    expect(badRule.body.field).toBe('conditions.keywords');
+    const rule = await api<TRoutingRule>(server, 'POST', '/api/routing/rules', {
+      token,
+      body: { storeId: t.store.id, name: '大促VIP', conditions: { tiers: ['vip'] }, lane: 'vip' },
+    });
+    expect(rule.status).toBe(201);
+    const ok = await api<TGroupRouting>(server, 'PATCH', `/api/routing/groups/${t.groups.presale.id}`, {
+      token,
+      body: { alertQueueLength: 1, serviceLevelSeconds: 20 },
+    });
+    expect(ok.body.alertQueueLength).toBe(1);
+
+    await setStatus(t, t.agents[0]!, 'online');
+    await open(t, { text: '你好' });
+    await open(t, { text: '在吗' });
+    const wall = await api<TWallSnapshot>(server, 'GET', '/api/routing/wall', { token });
+    const g = wall.body.groups.find((x) => x.groupId === t.groups.presale.id)!;
+    expect(g).toMatchObject({ queueLength: 1, agentsOnline: 1, freeSlots: 0, alerts: ['queue_length'] });
+    expect(wall.body.waitingForReply).toHaveLength(1);
+    expect(wall.body.agents[0]).toMatchObject({ state: 'busy', active: 1, cap: 1 });
+    const agentToken = (await server.services.accounts.login(t.agents[0]!.email, t.password)).token;
+    expect((await api(server, 'GET', '/api/routing/wall', { token: agentToken })).status).toBe(403);
+  });
+});
