@@ -1,11 +1,13 @@
-import { Worker } from 'node:worker_threads';
+import { splitIntoBlocks } from './schedule-decomposition.ts';
 import {
-  expandShiftCandidates,
-  isOnIntervalGrid,
-  type ShiftCandidate,
-  type ShiftDefinitions,
-  validateShiftDefinitions,
-} from './shift-model.ts';
+  buildScheduleModel,
+  countShiftOptions,
+  type DecodedShift,
+  type Formulation,
+  type MipModel,
+} from './schedule-formulation.ts';
+import { type HighsOptionValue, type SolveJob, solveInWorker } from './schedule-solver-pool.ts';
+import { isOnIntervalGrid, type ShiftDefinitions, validateShiftDefinitions } from './shift-model.ts';
 import { formatIsoTimestamp, MINUTE_MS, type WallClockMs } from './time.ts';
 import { WorkforceInputError } from './workforce-error.ts';
 
@@ -55,75 +57,11 @@ export type ScheduleResult = {
   candidateCount: number;
 };
 
-/** HiGHS model data as the worker passes it to `Model.passModel` (CSR rows, minimise). */
-type MipModel = {
-  numCols: number;
-  numRows: number;
-  colCost: number[];
-  colLower: number[];
-  colUpper: number[];
-  rowLower: number[];
-  rowUpper: number[];
-  integrality: number[];
-  matrix: {
-    format: 'csr';
-    numRows: number;
-    numCols: number;
-    starts: number[];
-    indices: number[];
-    values: number[];
-  };
-};
-
-type SolvedAnswer = Extract<WorkerAnswer, { ok: true }>;
-
 /**
  * Penalty per missing agent-interval, as a multiple of the dearest shift's cost: large enough that the
  * solver never saves money by leaving an interval short when a cap-respecting shift could cover it.
  */
 const UNDERSTAFFING_PENALTY_FACTOR = 1000;
-
-type WorkerAnswer =
-  | {
-      ok: true;
-      status: string;
-      hasSolution: boolean;
-      objective: number | null;
-      dualBound: number | null;
-      colValue: number[];
-      seconds: number;
-    }
-  | { ok: false; message: string };
-
-const WORKER_URL = new URL('./schedule-solver.worker.mjs', import.meta.url);
-
-/** Solves one MIP in a worker thread, so a long solve never blocks the caller's event loop. */
-function solveInWorker(model: MipModel, timeLimitSeconds: number, mipRelGap: number): Promise<WorkerAnswer> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_URL);
-    // HiGHS honours time_limit itself; the watchdog only catches a wedged worker.
-    const watchdog = setTimeout(
-      () => {
-        void worker.terminate();
-        reject(new Error(`schedule solver did not answer within ${timeLimitSeconds + 30} s`));
-      },
-      (timeLimitSeconds + 30) * 1000,
-    );
-    const finish = () => {
-      clearTimeout(watchdog);
-      void worker.terminate();
-    };
-    worker.once('message', (answer: WorkerAnswer) => {
-      finish();
-      resolve(answer);
-    });
-    worker.once('error', (error) => {
-      finish();
-      reject(error);
-    });
-    worker.postMessage({ model, timeLimitSeconds, mipRelGap });
-  });
-}
 
 type Grid = { start: WallClockMs; required: number[] };
 
@@ -163,113 +101,93 @@ function buildGrid(requirements: readonly Requirement[], intervalMinutes: number
   return { start: first.start, required };
 }
 
-type RowBuilder = { lower: number[]; upper: number[]; starts: number[]; indices: number[]; values: number[] };
-
-function addRow(rows: RowBuilder, entries: [number, number][], lower: number, upper: number) {
-  if (entries.length === 0) return;
-  rows.starts.push(rows.indices.length);
-  for (const [col, value] of entries) {
-    rows.indices.push(col);
-    rows.values.push(value);
-  }
-  rows.lower.push(lower);
-  rows.upper.push(upper);
-}
-
-/**
- * Covering model: x_c ∈ ℤ≥0 shifts of candidate c;  min Σ cost·x (+ penalty·Σ u when `withSlack`)
- *   coverage   Σ_{c covers t} x_c (+ u_t) ≥ r_t          for every interval with r_t > 0
- *   maxCount   Σ_{c of type k, day d} x_c ≤ maxCount_k
- *   headcount  Σ_{c on day d} x_c ≤ maxShiftsPerDay
- *   part-time  Σ_{PT, day d} (1 − s)·x_c − Σ_{FT, day d} s·x_c ≤ 0   (PT share ≤ s)
- */
-function buildModel(
-  definitions: ShiftDefinitions,
-  candidates: readonly ShiftCandidate[],
-  required: readonly number[],
-  penalty: number | null,
-): { model: MipModel } {
-  const rows: RowBuilder = { lower: [], upper: [], starts: [], indices: [], values: [] };
-  const coveredBy: number[][] = required.map(() => []);
-  candidates.forEach((c, col) => {
-    for (const t of c.covers) coveredBy[t]?.push(col);
-  });
-  const colCost = candidates.map((c) => definitions.shiftTypes[c.typeIndex]?.cost ?? 0);
-  const colUpper = candidates.map(
-    (c) => definitions.shiftTypes[c.typeIndex]?.maxCount ?? Number.POSITIVE_INFINITY,
-  );
-  const integrality: number[] = candidates.map(() => 1);
-  required.forEach((r, t) => {
-    if (r <= 0) return;
-    const entries: [number, number][] = (coveredBy[t] ?? []).map((col) => [col, 1]);
-    if (penalty !== null) {
-      const slack = colCost.length;
-      colCost.push(penalty);
-      colUpper.push(r);
-      integrality.push(0);
-      entries.push([slack, 1]);
-    }
-    // An uncovered interval without slack: keep the row so HiGHS reports the model infeasible.
-    if (entries.length === 0) entries.push([0, 0]);
-    addRow(rows, entries, r, Number.POSITIVE_INFINITY);
-  });
-  const days = [...new Set(candidates.map((c) => c.day))];
-  const partTime = new Set(definitions.partTimeTypes ?? []);
-  const share = definitions.maxPartTimeShare;
-  for (const day of days) {
-    const onDay = candidates.map((c, col) => ({ c, col })).filter(({ c }) => c.day === day);
-    definitions.shiftTypes.forEach((type, typeIndex) => {
-      if (type.maxCount === undefined) return;
-      const entries: [number, number][] = onDay
-        .filter(({ c }) => c.typeIndex === typeIndex)
-        .map(({ col }) => [col, 1]);
-      addRow(rows, entries, Number.NEGATIVE_INFINITY, type.maxCount);
-    });
-    if (definitions.maxShiftsPerDay !== undefined) {
-      addRow(
-        rows,
-        onDay.map(({ col }) => [col, 1]),
-        Number.NEGATIVE_INFINITY,
-        definitions.maxShiftsPerDay,
-      );
-    }
-    if (share !== undefined && share < 1 && partTime.size > 0) {
-      const entries: [number, number][] = onDay.map(({ c, col }) => [
-        col,
-        partTime.has(definitions.shiftTypes[c.typeIndex]?.name ?? '') ? 1 - share : -share,
-      ]);
-      addRow(rows, entries, Number.NEGATIVE_INFINITY, 0);
-    }
-  }
-  rows.starts.push(rows.indices.length);
-  const numCols = colCost.length;
-  const numRows = rows.lower.length;
-  return {
-    model: {
-      numCols,
-      numRows,
-      colCost,
-      colLower: new Array<number>(numCols).fill(0),
-      colUpper,
-      rowLower: rows.lower,
-      rowUpper: rows.upper,
-      integrality,
-      matrix: {
-        format: 'csr',
-        numRows,
-        numCols,
-        starts: rows.starts,
-        indices: rows.indices,
-        values: rows.values,
-      },
-    },
-  };
-}
-
 function relativeGap(objective: number, bound: number | null): number | null {
   if (bound === null || !Number.isFinite(bound)) return null;
   const gap = (objective - bound) / Math.max(Math.abs(objective), 1e-9);
   return Math.max(0, gap);
+}
+
+/** Engine knobs for benchmarks and tests; not part of the public API. */
+export type SolverTuning = {
+  formulation?: Formulation;
+  linking?: 'chain' | 'dense';
+  /** Extra HiGHS options, e.g. `{ mip_heuristic_effort: 0.3 }`. */
+  highsOptions?: Record<string, HighsOptionValue>;
+  /** Solve independent blocks (e.g. days no shift links) separately (default true). */
+  decompose?: boolean;
+  /** Write HiGHS's log to stderr. */
+  log?: boolean;
+};
+
+/** Solver facts for benchmarks: model size and HiGHS's own figures. */
+export type SolveDiagnostics = {
+  columns: number;
+  rows: number;
+  /** Independent blocks solved one after the other. */
+  blocks: number;
+  nodes: number | null;
+  highsSeconds: number;
+};
+
+type SolvedAnswer = {
+  status: string;
+  hasSolution: boolean;
+  objective: number | null;
+  dualBound: number | null;
+  colValue: number[];
+  seconds: number;
+  nodes: number | null;
+  blocks: number;
+};
+
+type BlockSolveOptions = Omit<SolveJob, 'model'> & { decompose: boolean };
+
+/**
+ * Solves the model block by block (see `splitIntoBlocks`), one HiGHS run per block in the pooled worker,
+ * sharing the time limit in proportion to block size (time a block leaves unused passes on). The
+ * objective and bound are sums over blocks; the whole is optimal when every block is.
+ */
+async function solveBlocks(model: MipModel, options: BlockSolveOptions): Promise<SolvedAnswer> {
+  const { decompose, ...job } = options;
+  const blocks = decompose
+    ? splitIntoBlocks(model)
+    : [{ cols: model.colCost.map((_, c) => c), rows: [], model }];
+  const started = performance.now();
+  const colValue = new Array<number>(model.numCols).fill(0);
+  const merged: SolvedAnswer = {
+    status: 'optimal',
+    hasSolution: true,
+    objective: 0,
+    dualBound: 0,
+    colValue,
+    seconds: 0,
+    nodes: 0,
+    blocks: blocks.length,
+  };
+  let sizeLeft = blocks.reduce((sum, b) => sum + b.cols.length, 0);
+  for (const block of blocks) {
+    const remaining = job.timeLimitSeconds - (performance.now() - started) / 1000;
+    const share = Math.max(0.1, (remaining * block.cols.length) / Math.max(1, sizeLeft));
+    sizeLeft -= block.cols.length;
+    const answer = await solveInWorker({ ...job, model: block.model, timeLimitSeconds: share });
+    if (!answer.ok) throw new Error(`schedule solver failed: ${answer.message}`);
+    if (job.log) for (const line of answer.log) process.stderr.write(`${line}\n`);
+    merged.seconds += answer.seconds;
+    merged.nodes = merged.nodes === null || answer.nodes === null ? null : merged.nodes + answer.nodes;
+    if (!answer.hasSolution) {
+      return { ...merged, status: answer.status, hasSolution: false, objective: null, colValue: [] };
+    }
+    const objective = answer.objective ?? 0;
+    // A block without integer columns is an LP: HiGHS reports no MIP bound, its optimum is the bound.
+    const bound = answer.dualBound ?? (answer.status === 'optimal' ? objective : null);
+    merged.objective = (merged.objective ?? 0) + objective;
+    merged.dualBound = merged.dualBound === null || bound === null ? null : merged.dualBound + bound;
+    if (answer.status !== 'optimal') merged.status = answer.status;
+    block.cols.forEach((c, i) => {
+      colValue[c] = answer.colValue[i] ?? 0;
+    });
+  }
+  return merged;
 }
 
 /**
@@ -278,6 +196,14 @@ function relativeGap(objective: number, bound: number | null): number | null {
  * interval, penalised far above any shift cost, and returns status `understaffed`.
  */
 export async function solveSchedule(request: ScheduleRequest): Promise<ScheduleResult> {
+  return (await solveScheduleWith(request, {})).result;
+}
+
+/** `solveSchedule` with engine knobs, also returning model size (benchmarks and equivalence tests). */
+export async function solveScheduleWith(
+  request: ScheduleRequest,
+  tuning: SolverTuning,
+): Promise<{ result: ScheduleResult; diagnostics: SolveDiagnostics }> {
   const definitions = validateShiftDefinitions(request.definitions);
   const timeLimit = request.timeLimitSeconds ?? 30;
   const gapTarget = request.mipRelGap ?? 0.001;
@@ -288,44 +214,60 @@ export async function solveSchedule(request: ScheduleRequest): Promise<ScheduleR
   if (!(gapTarget >= 0))
     throw new WorkforceInputError('field "mipRelGap": must be ≥ 0', { field: 'mipRelGap' });
   const grid = buildGrid(request.requirements, definitions.intervalMinutes);
-  const candidates = expandShiftCandidates(definitions, grid.start, grid.required.length);
+  const candidateCount = countShiftOptions(definitions, grid.start, grid.required.length);
   const started = performance.now();
+  const diagnostics: SolveDiagnostics = { columns: 0, rows: 0, blocks: 0, nodes: null, highsSeconds: 0 };
 
-  const attempt = async (penalty: number | null): Promise<SolvedAnswer> => {
-    const { model } = buildModel(definitions, candidates, grid.required, penalty);
-    const answer = await solveInWorker(model, timeLimit, gapTarget);
-    if (!answer.ok) throw new Error(`schedule solver failed: ${answer.message}`);
-    return answer;
+  const attempt = async (penalty: number | null) => {
+    const built = buildScheduleModel(definitions, grid, penalty, {
+      formulation: tuning.formulation ?? 'implicit',
+      linking: tuning.linking ?? 'chain',
+    });
+    diagnostics.columns = built.model.numCols;
+    diagnostics.rows = built.model.numRows;
+    const answer = await solveBlocks(built.model, {
+      timeLimitSeconds: Math.max(0.1, timeLimit - (performance.now() - started) / 1000),
+      mipRelGap: gapTarget,
+      decompose: tuning.decompose ?? true,
+      ...(tuning.highsOptions ? { options: tuning.highsOptions } : {}),
+      ...(tuning.log ? { log: true } : {}),
+    });
+    diagnostics.nodes = answer.nodes;
+    diagnostics.blocks = answer.blocks;
+    diagnostics.highsSeconds += answer.seconds;
+    return { answer, built };
   };
 
   let understaffed = false;
   let answer: SolvedAnswer;
-  if (candidates.length === 0) {
+  let decoded: DecodedShift[] = [];
+  if (candidateCount === 0) {
     // No shift can work inside the horizon: the empty plan is the only one (understaffed if r > 0).
     answer = {
-      ok: true,
       status: 'optimal',
       hasSolution: true,
       objective: 0,
       dualBound: 0,
       colValue: [],
       seconds: 0,
+      nodes: 0,
+      blocks: 0,
     };
   } else {
-    answer = await attempt(null);
-    if (!answer.hasSolution && answer.status !== 'time-limit') {
+    let solved = await attempt(null);
+    if (!solved.answer.hasSolution && solved.answer.status !== 'time-limit') {
       const maxCost = Math.max(1, ...definitions.shiftTypes.map((t) => t.cost));
-      answer = await attempt(UNDERSTAFFING_PENALTY_FACTOR * maxCost);
+      solved = await attempt(UNDERSTAFFING_PENALTY_FACTOR * maxCost);
       understaffed = true;
     }
+    answer = solved.answer;
+    if (answer.hasSolution) decoded = solved.built.decode(answer.colValue);
   }
   const solveSeconds = (performance.now() - started) / 1000;
-  const counts = candidates.map((_, col) => Math.round(answer.colValue[col] ?? 0));
   const scheduledAt = grid.required.map(() => 0);
-  candidates.forEach((c, col) => {
-    const count = counts[col] ?? 0;
-    if (count > 0) for (const t of c.covers) scheduledAt[t] = (scheduledAt[t] ?? 0) + count;
-  });
+  for (const shift of decoded) {
+    for (const t of shift.covers) scheduledAt[t] = (scheduledAt[t] ?? 0) + shift.count;
+  }
   const step = definitions.intervalMinutes * MINUTE_MS;
   const coverage = grid.required.map((required, t) => ({
     start: grid.start + t * step,
@@ -333,20 +275,19 @@ export async function solveSchedule(request: ScheduleRequest): Promise<ScheduleR
     scheduled: scheduledAt[t] ?? 0,
   }));
   const shortfall = coverage.reduce((sum, row) => sum + Math.max(0, row.required - row.scheduled), 0);
-  const cost = candidates.reduce(
-    (sum, c, col) => sum + (counts[col] ?? 0) * (definitions.shiftTypes[c.typeIndex]?.cost ?? 0),
+  const cost = decoded.reduce(
+    (sum, s) => sum + s.count * (definitions.shiftTypes[s.typeIndex]?.cost ?? 0),
     0,
   );
-  const shifts: ScheduledShift[] = candidates
-    .map((c, col) => ({
-      type: definitions.shiftTypes[c.typeIndex]?.name ?? '',
-      start: c.start,
-      end: c.end,
-      breaks: c.breaks,
-      count: counts[col] ?? 0,
+  const shifts: ScheduledShift[] = decoded
+    .map((s) => ({
+      type: definitions.shiftTypes[s.typeIndex]?.name ?? '',
+      start: s.start,
+      end: s.end,
+      breaks: s.breaks,
+      count: s.count,
     }))
-    .filter((s) => s.count > 0)
-    .sort((a, b) => a.start - b.start || a.type.localeCompare(b.type));
+    .sort((a, b) => a.start - b.start || a.type.localeCompare(b.type) || compareBreaks(a.breaks, b.breaks));
   const objective = answer.objective ?? 0;
   const gap = answer.hasSolution ? relativeGap(objective, answer.dualBound) : null;
   const status: ScheduleStatus = !answer.hasSolution
@@ -365,17 +306,28 @@ export async function solveSchedule(request: ScheduleRequest): Promise<ScheduleR
           ? `time limit reached; best plan is within ${round(100 * (gap ?? 1))}% of the optimum`
           : 'optimal';
   return {
-    status,
-    message,
-    cost,
-    gap,
-    bound: answer.dualBound,
-    shifts,
-    coverage,
-    shortfall,
-    solveSeconds,
-    candidateCount: candidates.length,
+    result: {
+      status,
+      message,
+      cost,
+      gap,
+      bound: answer.dualBound,
+      shifts,
+      coverage,
+      shortfall,
+      solveSeconds,
+      candidateCount,
+    },
+    diagnostics,
   };
+}
+
+function compareBreaks(a: readonly { start: number }[], b: readonly { start: number }[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const d = (a[i]?.start ?? 0) - (b[i]?.start ?? 0);
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
 }
 
 function round(value: number): number {
