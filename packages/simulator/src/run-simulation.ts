@@ -263,7 +263,16 @@ export async function runSimulation(
         record.handedOffAtMs = Date.now();
       if (c.status === 'resolved' && conv) conv.done = true;
     });
-    const opened = await customer.openConversation();
+    // Opening is idempotent (it returns the active conversation), so a timed-out attempt is retried.
+    let opened: TConversation | undefined;
+    for (let attempt = 0; !opened; attempt++) {
+      try {
+        opened = await customer.openConversation();
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        await sleep(500);
+      }
+    }
     record.id = opened.id;
     if (opened.status !== 'bot') record.handedOffAtMs = Date.now();
     conv = {

@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import type { TCreateDrillRequest, TDrillOrganization } from '@peakdesk/contracts';
+import { type Database, schema } from '@peakdesk/db';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
+import type { AccountsRepository } from '../accounts/accounts.repository.ts';
+import { hashPassword } from '../accounts/secrets.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+
+/** Hook for modules that prepare a drill store (e.g. load the FAQ bot) without drills knowing them. */
+export type DrillStorePreparer = (orgId: string, storeId: string) => Promise<void>;
+
+/**
+ * Creates a drill organisation for a promotion rehearsal: its own stores, skill groups and agents,
+ * so simulated customers never mix with real ones. It belongs to the caller's organisation.
+ */
+export function createDrillsService(deps: {
+  db: Database;
+  accounts: AccountsRepository;
+  audit: AuditService;
+  prepareStore?: DrillStorePreparer[];
+}) {
+  return {
+    async createDrillOrganization(caller: UserCaller, req: TCreateDrillRequest): Promise<TDrillOrganization> {
+      requireRole(caller, 'admin', 'supervisor');
+      const repo = deps.accounts;
+      const [org] = await deps.db
+        .insert(schema.organizations)
+        .values({ name: req.name, isDrill: true, parentOrgId: caller.orgId })
+        .returning();
+      const group = await repo.createGroup({
+        orgId: org!.id,
+        name: '售前',
+        defaultMaxConcurrency: req.concurrency,
+      });
+      const storeIds: string[] = [];
+      for (let i = 0; i < req.stores; i++) {
+        const store = await repo.createStore({
+          orgId: org!.id,
+          name: `演练店铺 ${i + 1}`,
+          platform: i % 2 === 0 ? 'tmall' : 'jd',
+          defaultGroupId: group.id,
+          identitySecret: randomBytes(24).toString('hex'),
+          greeting: '亲，欢迎光临（演练）～',
+        });
+        storeIds.push(store.id);
+        for (const prepare of deps.prepareStore ?? []) await prepare(org!.id, store.id);
+      }
+      const password = randomBytes(12).toString('base64url');
+      const passwordHash = await hashPassword(password);
+      const tag = org!.id.slice(0, 8);
+      const agents: { email: string; password: string }[] = [];
+      for (let i = 0; i < req.agents; i++) {
+        const email = `drill-${tag}-agent${i + 1}@drill.peakdesk.local`;
+        await repo.createUser(
+          { orgId: org!.id, email, name: `演练客服${i + 1}`, role: 'agent', passwordHash },
+          storeIds,
+          [group.id],
+        );
+        agents.push({ email, password });
+      }
+      const supervisorEmail = `drill-${tag}-supervisor@drill.peakdesk.local`;
+      await repo.createUser(
+        { orgId: org!.id, email: supervisorEmail, name: '演练主管', role: 'supervisor', passwordHash },
+        storeIds,
+        [group.id],
+      );
+      await deps.audit.record(caller, 'drill.create', 'organization', org!.id, {
+        agents: req.agents,
+        stores: req.stores,
+      });
+      return {
+        orgId: org!.id,
+        name: org!.name,
+        storeIds,
+        groupId: group.id,
+        agents,
+        supervisor: { email: supervisorEmail, password },
+      };
+    },
+  };
+}
+export type DrillsService = ReturnType<typeof createDrillsService>;
