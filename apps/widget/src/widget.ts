@@ -1,5 +1,5 @@
 import { ChatClient, newClientId } from '@peakdesk/chat-client';
-import type { TConversation, TMessage, TWidgetSession } from '@peakdesk/contracts';
+import type { TConversation, TMessage, TQueuePosition, TWidgetSession } from '@peakdesk/contracts';
 import { type WidgetStrings, widgetStrings } from './widget-i18n.ts';
 import { widgetCss } from './widget-style.ts';
 
@@ -40,6 +40,7 @@ class PeakDeskWidget {
   private session: TWidgetSession | null = null;
   private client: ChatClient | null = null;
   private conversation: TConversation | null = null;
+  private queue: TQueuePosition | null = null;
   private readonly rows = new Map<
     string,
     { row: HTMLElement; meta: HTMLElement | null; seq: number; mine: boolean }
@@ -102,6 +103,7 @@ class PeakDeskWidget {
     compose.append(this.input, imgBtn, send, file);
 
     this.panel.dataset.testid = 'pd-widget-panel';
+    this.banner.dataset.testid = 'pd-widget-banner';
     this.panel.append(head, this.banner, this.list, this.typingLine, compose);
     this.root.append(style, this.button, this.panel);
   }
@@ -148,6 +150,12 @@ class PeakDeskWidget {
     this.client = client;
     client.on('message', (m) => this.render(m));
     client.on('conversation', (c) => this.onConversation(c));
+    // Place in the queue and expected wait, pushed whenever the queue moves.
+    client.socket.on('queue:position', (p) => {
+      if (p.conversationId !== this.conversation?.id) return;
+      this.queue = p;
+      this.setBanner(this.statusText());
+    });
     client.on('typing', (e) => {
       if (e.senderType !== 'customer') this.typingLine.textContent = e.isTyping ? this.t.typing : '';
     });
@@ -186,13 +194,44 @@ class PeakDeskWidget {
 
   private onConversation(c: TConversation) {
     if (this.conversation && c.id !== this.conversation.id) return;
+    const wasQueued = this.conversation?.status === 'queued';
     this.conversation = c;
+    if (c.status !== 'queued') this.queue = null;
+    else if (!wasQueued) void this.loadQueue(c.id);
     this.setBanner(this.statusText());
+  }
+
+  /** The first position comes by REST: a push may have gone out before this page subscribed. */
+  private async loadQueue(conversationId: string) {
+    const p = await this.api<TQueuePosition | null>(
+      'GET',
+      `/api/widget/conversations/${conversationId}/queue`,
+    ).catch(() => null);
+    if (
+      p &&
+      this.conversation?.id === conversationId &&
+      this.conversation.status === 'queued' &&
+      !this.queue
+    ) {
+      this.queue = p;
+      this.setBanner(this.statusText());
+    }
+  }
+
+  private queueText(q: TQueuePosition): string {
+    const fill = (s: string, v: Record<string, string | number>) =>
+      s.replace(/\{(\w+)\}/g, (_, k: string) => String(v[k] ?? ''));
+    if (q.etaSeconds === null) return fill(this.t.queueNoEta, { position: q.position });
+    const eta =
+      q.etaSeconds < 60
+        ? this.t.seconds
+        : fill(this.t.minutes, { n: Math.max(1, Math.round(q.etaSeconds / 60)) });
+    return fill(this.t.queuePosition, { position: q.position, eta });
   }
 
   private statusText(): string {
     if (!this.conversation) return '';
-    if (this.conversation.status === 'queued') return this.t.queued;
+    if (this.conversation.status === 'queued') return this.queue ? this.queueText(this.queue) : this.t.queued;
     if (this.conversation.status === 'resolved' || this.conversation.status === 'closed')
       return this.t.resolved;
     return '';
@@ -200,13 +239,14 @@ class PeakDeskWidget {
 
   private setBanner(text: string) {
     this.banner.textContent = text;
+    this.banner.dataset.queuePosition = this.queue ? String(this.queue.position) : '';
     this.banner.classList.toggle('hidden', text === '');
   }
 
-  private async ensureConversation(): Promise<string> {
+  private async ensureConversation(firstMessage?: string): Promise<string> {
     if (!this.client) throw new Error('not connected');
     if (this.conversation && this.conversation.status !== 'closed') return this.conversation.id;
-    const c = await this.client.openConversation();
+    const c = await this.client.openConversation('store_page', firstMessage);
     this.onConversation(c);
     return c.id;
   }
@@ -216,7 +256,7 @@ class PeakDeskWidget {
     if (!body.trim() || !this.client) return;
     this.input.value = '';
     this.stopTyping();
-    const conversationId = await this.ensureConversation();
+    const conversationId = await this.ensureConversation(body);
     const clientId = newClientId('w');
     this.renderPending(clientId, body);
     try {

@@ -152,10 +152,12 @@ export class ChatClient {
   }
 
   /** Customers only: their active conversation, or a new one in the store's queue. */
+  /** `firstMessage`: the text about to be sent, so the router's keyword rules can see it. */
   async openConversation(
     entry: 'store_page' | 'order_page' | 'product_page' = 'store_page',
+    firstMessage?: string,
   ): Promise<TConversation> {
-    const r = await this.request<TConversation>('conversation:open', { entry });
+    const r = await this.request<TConversation>('conversation:open', { entry, firstMessage });
     if (!this.lastSeq.has(r.id)) this.lastSeq.set(r.id, 0);
     void this.sync(r.id);
     return r;

@@ -27,7 +27,9 @@ export function createTimersRepository(db: Database) {
     async claimDue(limit: number, leaseMs: number) {
       return queryRows<TimerRow>(
         db,
-        sql`UPDATE timers SET locked_until = now() + ${leaseMs} * interval '1 millisecond', attempts = attempts + 1
+        // Millisecond precision: the lease is handed back as a JS Date and compared for equality later.
+        sql`UPDATE timers SET locked_until = date_trunc('milliseconds', now() + ${leaseMs} * interval '1 millisecond'),
+              attempts = attempts + 1
             WHERE id IN (SELECT id FROM timers WHERE run_at <= now() AND (locked_until IS NULL OR locked_until < now())
                          ORDER BY run_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)
             RETURNING id, key, kind, payload, locked_until, attempts`,

@@ -4,6 +4,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { ChangePasswordDialog } from '../features/auth/change-password-dialog.tsx';
 import { useMe, useSession } from '../features/auth/session-context.tsx';
 import { StatusSwitch } from '../features/auth/status-switch.tsx';
+import { TransferNotices } from '../features/routing/transfer-notices.tsx';
 import { useI18n } from '../lib/i18n.ts';
 import { useConnectionState } from '../lib/realtime-context.tsx';
 import { ConnectionBanner } from '../ui/connection-banner.tsx';
@@ -22,6 +23,7 @@ export function AppShell() {
 
   const menuItems: MenuProps['items'] = [
     { key: '/workspace', label: t('shell.workspace') },
+    ...(me.user.role !== 'agent' ? [{ key: '/wall', label: t('shell.wall') }] : []),
     { key: '/quick-replies', label: t('shell.quickReplies') },
     ...(me.user.role !== 'agent' ? [{ key: '/knowledge', label: t('shell.knowledge') }] : []),
     { key: '/my-shifts', label: t('shell.myShifts') },
@@ -34,6 +36,7 @@ export function AppShell() {
             children: [
               { key: '/admin/stores', label: t('shell.admin.stores') },
               { key: '/admin/groups', label: t('shell.admin.groups') },
+              { key: '/admin/routing', label: t('shell.admin.routing') },
               { key: '/admin/users', label: t('shell.admin.users') },
               { key: '/admin/tokens', label: t('shell.admin.tokens') },
               { key: '/admin/audit', label: t('shell.admin.audit') },
@@ -91,6 +94,7 @@ export function AppShell() {
           </Suspense>
         </Layout.Content>
       </Layout>
+      <TransferNotices />
       <ChangePasswordDialog isOpen={isPasswordOpen} onClose={() => setIsPasswordOpen(false)} />
     </Layout>
   );

@@ -3,6 +3,7 @@ import { lazy, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router-dom';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session-context.tsx';
+import { RequireSupervisor } from '../features/routing/require-supervisor.tsx';
 import { useI18n } from '../lib/i18n.ts';
 import { RealtimeProvider } from '../lib/realtime-context.tsx';
 import { PageLoading } from '../ui/page-loading.tsx';
@@ -29,6 +30,12 @@ const TokensPage = lazy(() =>
 );
 const AuditPage = lazy(() =>
   import('../features/admin/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
+);
+const WallPage = lazy(() =>
+  import('../features/routing/wall-page.tsx').then((m) => ({ default: m.WallPage })),
+);
+const RoutingSettingsPage = lazy(() =>
+  import('../features/routing/routing-settings-page.tsx').then((m) => ({ default: m.RoutingSettingsPage })),
 );
 const KnowledgePage = lazy(() =>
   import('../features/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
@@ -92,6 +99,14 @@ export const router = createBrowserRouter([
       { path: 'workspace/:conversationId', element: <WorkspacePage /> },
       { path: 'quick-replies', element: <QuickRepliesPage /> },
       { path: 'knowledge', element: <KnowledgePage /> },
+      {
+        path: 'wall',
+        element: (
+          <RequireSupervisor>
+            <WallPage />
+          </RequireSupervisor>
+        ),
+      },
       { path: 'my-shifts', element: <MyShiftsPage /> },
       {
         path: 'planner',
@@ -123,6 +138,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireAdmin>
             <StoresPage />
+          </RequireAdmin>
+        ),
+      },
+      {
+        path: 'admin/routing',
+        element: (
+          <RequireAdmin>
+            <RoutingSettingsPage />
           </RequireAdmin>
         ),
       },

@@ -1,9 +1,12 @@
 import type { TConversation, TTemplateVariables } from '@peakdesk/contracts';
-import { Alert, App, Button, Spin, Typography } from 'antd';
+import { Alert, App, Button, Space, Spin, Typography } from 'antd';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useRealtime } from '../../lib/realtime-context.tsx';
+import { useMe } from '../auth/session-context.tsx';
+import { routingApi } from '../routing/routing-api.ts';
+import { TransferDialog } from '../routing/transfer-dialog.tsx';
 import { AssistPanel } from './assist-panel.tsx';
 import { ComposeBox } from './compose-box.tsx';
 import { ConversationStatusTag } from './conversation-status-tag.tsx';
@@ -25,6 +28,21 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
   const thread = useConversationMessages(conversation.id);
   const [variables, setVariables] = useState<TTemplateVariables>({});
   const [isResolving, setIsResolving] = useState(false);
+  const [isTransferOpen, setIsTransferOpen] = useState(false);
+  const role = useMe().user.role;
+  const isSupervisor = role !== 'agent';
+  const canTransfer =
+    (conversation.status === 'assigned' && (conversation.assigneeId === meId || isSupervisor)) ||
+    (conversation.status === 'queued' && isSupervisor);
+  const canTakeOver = isSupervisor && canTransfer && conversation.assigneeId !== meId;
+  const takeOver = async () => {
+    try {
+      onChanged(await routingApi.takeOver(conversation.id));
+      message.success(t('routing.takeOver.done'));
+    } catch (error) {
+      message.error(errorMessage(error, t('common.requestFailed')));
+    }
+  };
   const isClosed = conversation.status === 'resolved' || conversation.status === 'closed';
   const [insertion, setInsertion] = useState<{ text: string; nonce: number }>();
   const insert = useCallback(
@@ -88,11 +106,23 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
           <Typography.Text type="secondary">{conversation.storeName}</Typography.Text>
           <ConversationStatusTag status={conversation.status} />
         </div>
-        {!isClosed && (
-          <Button loading={isResolving} onClick={resolve} data-testid="resolve-button">
-            {t('ws.resolve')}
-          </Button>
-        )}
+        <Space>
+          {canTakeOver && (
+            <Button onClick={takeOver} data-testid="take-over-button">
+              {t('routing.takeOver')}
+            </Button>
+          )}
+          {canTransfer && (
+            <Button onClick={() => setIsTransferOpen(true)} data-testid="transfer-button">
+              {t('routing.transfer.button')}
+            </Button>
+          )}
+          {!isClosed && (
+            <Button loading={isResolving} onClick={resolve} data-testid="resolve-button">
+              {t('ws.resolve')}
+            </Button>
+          )}
+        </Space>
       </header>
       {thread.error && <Alert type="error" banner title={thread.error} />}
       {thread.isLoading ? (
@@ -126,6 +156,12 @@ export function ConversationView({ conversation, meId, onChanged, onRead }: TPro
         onSendText={thread.sendText}
         onSendImage={thread.sendImage}
         onTyping={sendTyping}
+      />
+      <TransferDialog
+        conversation={conversation}
+        isOpen={isTransferOpen}
+        onClose={() => setIsTransferOpen(false)}
+        onDone={onChanged}
       />
     </section>
   );

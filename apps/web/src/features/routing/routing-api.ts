@@ -1,0 +1,34 @@
+import {
+  type TConversation,
+  type TCreateRoutingRuleRequest,
+  type TGroupRouting,
+  type TRoutingRule,
+  type TTransferRequest,
+  type TUpdateGroupRoutingRequest,
+  type TUpdateRoutingRuleRequest,
+  type TWallSnapshot,
+  ZConversation,
+  ZGroupRouting,
+  ZRoutingRule,
+  ZWallSnapshot,
+} from '@peakdesk/contracts';
+import { api } from '../../lib/api-client.ts';
+
+const id = encodeURIComponent;
+
+export const routingApi = {
+  listGroups: (): Promise<TGroupRouting[]> => api.get('/api/routing/groups', ZGroupRouting.array()),
+  updateGroup: (groupId: string, body: TUpdateGroupRoutingRequest): Promise<TGroupRouting> =>
+    api.patch(`/api/routing/groups/${id(groupId)}`, body, ZGroupRouting),
+  listRules: (): Promise<TRoutingRule[]> => api.get('/api/routing/rules', ZRoutingRule.array()),
+  createRule: (body: TCreateRoutingRuleRequest): Promise<TRoutingRule> =>
+    api.post('/api/routing/rules', body, ZRoutingRule),
+  updateRule: (ruleId: string, body: TUpdateRoutingRuleRequest): Promise<TRoutingRule> =>
+    api.patch(`/api/routing/rules/${id(ruleId)}`, body, ZRoutingRule),
+  deleteRule: (ruleId: string): Promise<void> => api.fire(`/api/routing/rules/${id(ruleId)}`, 'DELETE'),
+  wall: (): Promise<TWallSnapshot> => api.get('/api/routing/wall', ZWallSnapshot),
+  transfer: (conversationId: string, body: TTransferRequest): Promise<TConversation> =>
+    api.post(`/api/conversations/${id(conversationId)}/transfer`, body, ZConversation),
+  takeOver: (conversationId: string): Promise<TConversation> =>
+    api.post(`/api/conversations/${id(conversationId)}/take-over`, {}, ZConversation),
+};
