@@ -1,5 +1,6 @@
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { createBatcher } from './batcher.ts';
 
 const { customers, conversations, attachments } = schema;
 
@@ -70,6 +71,76 @@ const conversationSelect = sql`
   JOIN customers cu ON cu.id = c.customer_id`;
 
 export function createChatRepository(db: Database) {
+  /**
+   * One statement stores a whole batch: resends (already stored, or twice in the batch) are left
+   * out before numbering so they take no sequence number, each conversation's counter moves once by
+   * its count of new messages, and seqs follow the order of the batch. Conversation rows are locked
+   * in id order, so concurrent batches (other instances) cannot deadlock on them.
+   */
+  async function insertMessages(batch: InsertMessageInput[]): Promise<(InsertedMessage | null)[]> {
+    const input = JSON.stringify(
+      batch.map((m, ord) => ({
+        ord,
+        org_id: m.orgId,
+        conversation_id: m.conversationId,
+        sender_type: m.senderType,
+        sender_id: m.senderId,
+        client_id: m.clientId,
+        type: m.type,
+        body: m.body,
+        attachment_id: m.attachmentId,
+      })),
+    );
+    const rows = await queryRows<InsertedMessage & { ord: number }>(
+      db,
+      sql`WITH input AS (
+            SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(ord int, org_id uuid, conversation_id uuid,
+              sender_type text, sender_id uuid, client_id text, type text, body text, attachment_id uuid)),
+          fresh AS (
+            SELECT DISTINCT ON (i.conversation_id, i.sender_type, i.client_id) i.* FROM input i
+            WHERE NOT EXISTS (SELECT 1 FROM messages m WHERE m.conversation_id = i.conversation_id
+              AND m.sender_type = i.sender_type AND m.client_id = i.client_id)
+            ORDER BY i.conversation_id, i.sender_type, i.client_id, i.ord),
+          numbered AS (
+            SELECT f.*, row_number() OVER (PARTITION BY f.conversation_id ORDER BY f.ord) AS k FROM fresh f),
+          per_conv AS (
+            SELECT conversation_id, count(*) AS n,
+              (array_agg(sender_type ORDER BY ord DESC) FILTER (WHERE sender_type IN ('customer', 'agent')))[1] AS last_party,
+              bool_or(sender_type = 'agent') AS had_agent
+            FROM numbered GROUP BY conversation_id),
+          locked AS (
+            SELECT id FROM conversations WHERE id IN (SELECT conversation_id FROM per_conv) ORDER BY id FOR UPDATE),
+          c AS (
+            UPDATE conversations SET last_seq = last_seq + p.n, last_message_at = now(),
+              -- The no-reply clock: starts at the customer's first message since the last agent reply.
+              awaiting_agent_since = CASE p.last_party
+                WHEN 'customer' THEN COALESCE(CASE WHEN p.had_agent THEN NULL ELSE conversations.awaiting_agent_since END, now())
+                WHEN 'agent' THEN NULL ELSE conversations.awaiting_agent_since END
+            FROM per_conv p
+            WHERE conversations.id = p.conversation_id AND conversations.id IN (SELECT id FROM locked)
+            RETURNING conversations.id, conversations.last_seq - p.n AS base_seq, conversations.status,
+              conversations.store_id, conversations.customer_id, conversations.group_id, conversations.assignee_id,
+              conversations.first_agent_reply_at),
+          ins AS (
+            INSERT INTO messages (org_id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id)
+            SELECT n.org_id, n.conversation_id, c.base_seq + n.k, n.sender_type, n.sender_id, n.client_id, n.type,
+              n.body, n.attachment_id
+            FROM numbered n JOIN c ON c.id = n.conversation_id
+            ON CONFLICT (conversation_id, sender_type, client_id) DO NOTHING
+            RETURNING id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id, created_at)
+          SELECT ins.*, NULL::text AS sender_name, n.ord, c.status AS conv_status, c.store_id AS conv_store_id,
+            c.customer_id AS conv_customer_id, c.group_id AS conv_group_id, c.assignee_id AS conv_assignee_id,
+            c.first_agent_reply_at IS NOT NULL AS conv_has_agent_reply
+          FROM ins JOIN c ON c.id = ins.conversation_id
+          JOIN numbered n ON n.conversation_id = ins.conversation_id AND n.sender_type = ins.sender_type
+            AND n.client_id = ins.client_id`,
+    );
+    const out: (InsertedMessage | null)[] = batch.map(() => null);
+    for (const { ord, ...row } of rows) out[ord] = row;
+    return out;
+  }
+  const writeMessage = createBatcher(insertMessages, { maxBatch: 500 });
+
   return {
     async findCustomerByBuyer(storeId: string, buyerId: string) {
       const [row] = await db
@@ -142,35 +213,12 @@ export function createChatRepository(db: Database) {
     },
 
     /**
-     * Stores a message with the next sequence number in one statement. Returns null when this
-     * (conversation, sender type, client id) was stored before: the caller answers with the original.
+     * Stores a message with the next sequence number. Returns null when this (conversation, sender
+     * type, client id) was stored before: the caller answers with the original. Concurrent calls are
+     * written together (see insertMessages); each resolves only after its batch committed.
      */
-    async insertMessage(m: InsertMessageInput): Promise<InsertedMessage | null> {
-      const rows = await queryRows<InsertedMessage>(
-        db,
-        sql`WITH c AS (
-            UPDATE conversations SET last_seq = last_seq + 1, last_message_at = now(),
-              -- The no-reply clock: starts at the customer's first message since the last agent reply.
-              awaiting_agent_since = CASE ${m.senderType} WHEN 'customer' THEN COALESCE(awaiting_agent_since, now())
-                WHEN 'agent' THEN NULL ELSE awaiting_agent_since END
-            WHERE id = ${m.conversationId}
-              -- A resend must not take a sequence number: gaps make every client re-sync.
-              AND NOT EXISTS (SELECT 1 FROM messages WHERE conversation_id = ${m.conversationId}
-                AND sender_type = ${m.senderType} AND client_id = ${m.clientId})
-            RETURNING last_seq, status, store_id, customer_id, group_id, assignee_id, first_agent_reply_at)
-          INSERT INTO messages (org_id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id)
-          SELECT ${m.orgId}::uuid, ${m.conversationId}::uuid, c.last_seq, ${m.senderType}, ${m.senderId}::uuid,
-            ${m.clientId}, ${m.type}, ${m.body}, ${m.attachmentId}::uuid
-          FROM c
-          ON CONFLICT (conversation_id, sender_type, client_id) DO NOTHING
-          RETURNING id, conversation_id, seq, sender_type, sender_id, NULL::text AS sender_name, client_id, type, body,
-            attachment_id, created_at, (SELECT status FROM c) AS conv_status, (SELECT store_id FROM c) AS conv_store_id,
-            (SELECT customer_id FROM c) AS conv_customer_id, (SELECT group_id FROM c) AS conv_group_id,
-            (SELECT assignee_id FROM c) AS conv_assignee_id,
-            (SELECT first_agent_reply_at IS NOT NULL FROM c) AS conv_has_agent_reply`,
-      );
-      return rows[0] ?? null;
-    },
+    insertMessage: (m: InsertMessageInput): Promise<InsertedMessage | null> => writeMessage(m),
+    insertMessages,
     async findMessageByClientId(conversationId: string, senderType: string, clientId: string) {
       const rows = await queryRows<MessageRecord>(
         db,
