@@ -167,3 +167,29 @@ export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
     },
   };
 }
+
+/** A baseline echo server (`ws` or Socket.IO, see echo-server.ts) in its own process. */
+export async function spawnEcho(mode: 'ws' | 'socketio', port: number): Promise<{ stop(): Promise<void> }> {
+  const proc = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(ROOT, 'bench/lib/echo-server.ts'), mode, String(port)],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  children.add(proc);
+  proc.once('exit', () => children.delete(proc));
+  await new Promise<void>((ok, fail) => {
+    proc.stdout?.once('data', () => ok());
+    proc.once('exit', (code) => fail(new Error(`echo server (${mode}) exited with ${code}`)));
+  });
+  return {
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = once(proc, 'exit');
+      proc.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
