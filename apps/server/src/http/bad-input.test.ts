@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TAck, TConversation, TErrorBody, THistoryPage, TMessage } from '@peakdesk/contracts';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -130,6 +131,7 @@ describe('bad input over REST', () => {
   });
 
   it('stores script-carrying text verbatim and returns it as inert JSON', async () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, meant literally
     const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'&{{7*7}}${7*7}';
     const res = await fetch(`${server.url}/api/conversations/${conv.id}/messages`, {
       method: 'POST',
@@ -215,7 +217,8 @@ describe('bad input over the socket', () => {
         if (!ack.ok) expect(ack.error.code).toBe('invalid_input');
       }
       // No ack function, garbage payloads: nothing to answer, nothing must break.
-      client.socket.emit('message:send', { garbage: true });
+      const untyped = client.socket as unknown as Socket;
+      untyped.emit('message:send', { garbage: true });
       client.socket.emit('typing', 'not an object');
       client.socket.emit('read', { conversationId: conv.id, seq: -5 });
 
@@ -227,5 +230,34 @@ describe('bad input over the socket', () => {
     } finally {
       client.close();
     }
+  });
+});
+
+describe('ops endpoints and API docs', () => {
+  it('/health answers without a database round trip; /ready checks the database', async () => {
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${server.url}/ready`);
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+    expect(body.status).toBe('ready');
+    expect(body.checks.database).toBe('ok');
+  });
+
+  it('/docs serves the OpenAPI UI and /docs/json describes the chat routes', async () => {
+    const ui = await fetch(`${server.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(ui.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await ui.text()).toMatch(/swagger/i);
+    const spec = (await (await fetch(`${server.url}/docs/json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(spec.openapi).toMatch(/^3\./);
+    const messages = spec.paths['/api/conversations/{id}/messages'];
+    expect(messages).toBeDefined();
+    expect(Object.keys(messages ?? {})).toEqual(expect.arrayContaining(['get', 'post']));
+    expect(spec.paths['/api/auth/login']).toBeDefined();
   });
 });

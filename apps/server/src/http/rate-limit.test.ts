@@ -15,7 +15,10 @@ import {
 let server: TestServer;
 let t: Tenant;
 beforeAll(async () => {
-  server = await startTestServer({ PEAKDESK_SOCKET_MSGS_PER_SECOND: '2', PEAKDESK_RATE_LIMIT_PER_MINUTE: '5' });
+  server = await startTestServer({
+    PEAKDESK_SOCKET_MSGS_PER_SECOND: '2',
+    PEAKDESK_RATE_LIMIT_PER_MINUTE: '5',
+  });
   t = await createTenant(server, { agents: 1 });
 });
 afterAll(async () => {
@@ -26,7 +29,9 @@ describe('REST rate limit', () => {
   it('answers the request over the limit with a 429 JSON rate_limited, per caller', async () => {
     const v = await startVisitor(server, t.store.id);
     for (let i = 0; i < 5; i++)
-      expect((await api(server, 'GET', '/api/widget/conversations', { token: v.visitorToken })).status).toBe(200);
+      expect((await api(server, 'GET', '/api/widget/conversations', { token: v.visitorToken })).status).toBe(
+        200,
+      );
     const res = await fetch(`${server.url}/api/widget/conversations`, {
       headers: { authorization: `Bearer ${v.visitorToken}` },
     });
@@ -39,9 +44,9 @@ describe('REST rate limit', () => {
 
     // Another caller has their own budget; health and readiness probes are never limited.
     const other = await startVisitor(server, t.store.id);
-    expect((await api(server, 'GET', '/api/widget/conversations', { token: other.visitorToken })).status).toBe(
-      200,
-    );
+    expect(
+      (await api(server, 'GET', '/api/widget/conversations', { token: other.visitorToken })).status,
+    ).toBe(200);
     for (let i = 0; i < 8; i++) {
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
       expect((await fetch(`${server.url}/ready`)).status).toBe(200);
@@ -80,21 +85,29 @@ describe('socket rate limit', () => {
       // Slow down: resend each refused message (same client id) until it is accepted.
       for (const i of limited) {
         await waitFor(async () => {
-          const a = (await client.socket.timeout(5000).emitWithAck('message:send', payload(i))) as TAck<TMessage>;
+          const a = (await client.socket
+            .timeout(5000)
+            .emitWithAck('message:send', payload(i))) as TAck<TMessage>;
           if (!a.ok) expect(a.error.code).toBe('rate_limited');
           return a.ok;
         });
       }
       // The shared client's outbox does the same on its own: every send resolves, in order.
       const sent = [];
-      for (let i = 0; i < 4; i++) sent.push(client.send({ conversationId: conv.id, type: 'text', body: `排队 ${i}` }));
+      for (let i = 0; i < 4; i++)
+        sent.push(client.send({ conversationId: conv.id, type: 'text', body: `排队 ${i}` }));
       const stored = await Promise.all(sent);
       expect(stored.map((m) => m.seq)).toEqual([...stored.map((m) => m.seq)].sort((x, y) => x - y));
       expect(client.stats.resent).toBeGreaterThan(0);
 
-      const page = await api<THistoryPage>(server, 'GET', `/api/conversations/${conv.id}/messages?limit=200`, {
-        token: v.visitorToken,
-      });
+      const page = await api<THistoryPage>(
+        server,
+        'GET',
+        `/api/conversations/${conv.id}/messages?limit=200`,
+        {
+          token: v.visitorToken,
+        },
+      );
       const bodies = page.body.messages.filter((m) => m.senderType === 'customer').map((m) => m.body);
       expect(bodies.filter((b) => b.startsWith('连发')).sort()).toEqual(
         Array.from({ length: 10 }, (_, i) => `连发 ${i}`).sort(),

@@ -13,7 +13,7 @@ export function findNulCharacter(value: unknown): string | null {
     if (typeof v === 'string') {
       if (v.includes('\u0000')) return path;
     } else if (Array.isArray(v)) {
-      v.forEach((item, i) => stack.push([item, path ? `${path}.${i}` : String(i)]));
+      for (let i = 0; i < v.length; i++) stack.push([v[i], path ? `${path}.${i}` : String(i)]);
     } else if (v !== null && typeof v === 'object' && !ArrayBuffer.isView(v)) {
       for (const [k, item] of Object.entries(v)) stack.push([item, path ? `${path}.${k}` : k]);
     }
