@@ -9,7 +9,7 @@ import {
   type Storage,
   spawnServer,
 } from '../../../bench/lib/server-process.ts';
-import { seedLoadTenant, setStatus, startVisitor } from '../../../bench/lib/tenant-api.ts';
+import { call, seedLoadTenant, setStatus, startVisitor } from '../../../bench/lib/tenant-api.ts';
 
 /**
  * Two `peakdesk start` processes on one PostgreSQL database and one Redis: a customer on instance A
@@ -18,7 +18,17 @@ import { seedLoadTenant, setStatus, startVisitor } from '../../../bench/lib/tena
  * never push an agent past the cap or assign a conversation twice.
  */
 const DATABASE_URL = process.env.DATABASE_URL;
-const REDIS_URL = process.env.REDIS_URL;
+/**
+ * A Redis database of its own (1–15) per run, as the test gets its own PostgreSQL database: the
+ * login rate limit counts in Redis, and back-to-back runs from 127.0.0.1 would otherwise share it.
+ */
+const REDIS_URL = process.env.REDIS_URL
+  ? (() => {
+      const u = new URL(process.env.REDIS_URL);
+      u.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+      return u.toString();
+    })()
+  : undefined;
 const skipReason = 'needs DATABASE_URL and REDIS_URL (several instances share PostgreSQL + Redis)';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -206,6 +216,47 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)(`two instances on PostgreSQL + Redi
       sql`SELECT count(*)::int AS n FROM conversations WHERE store_id = ${t.storeId} AND status = 'queued'`,
     );
     expect(queued?.n).toBe(ARRIVALS - capacity);
+    for (const c of customers) c.close();
+  }, 60_000);
+  it('an agent in two groups: arrivals racing in both groups fill the seats, never past the cap', async () => {
+    const CAP = 4;
+    const t = await seedLoadTenant(a.url, { agents: 1, cap: CAP });
+    const agentUser = t.agents[0]!;
+    // A second store whose queue is a second group; the same agent serves both.
+    const group2 = await call<{ id: string }>(a.url, 'POST', '/api/groups', {
+      token: t.adminToken,
+      body: { name: `售后-${t.groupId.slice(0, 6)}`, defaultMaxConcurrency: CAP },
+    });
+    const store2 = await call<{ id: string }>(a.url, 'POST', '/api/stores', {
+      token: t.adminToken,
+      body: { name: `第二店铺-${t.groupId.slice(0, 6)}`, platform: 'jd', defaultGroupId: group2.id },
+    });
+    await call(a.url, 'PATCH', `/api/users/${agentUser.id}`, {
+      token: t.adminToken,
+      body: { storeIds: [t.storeId, store2.id], groupIds: [t.groupId, group2.id] },
+    });
+    await setStatus(b.url, agentUser.token, 'online');
+
+    const customers = await Promise.all(
+      Array.from({ length: 12 }, async (_, i) => {
+        const url = i % 2 === 0 ? a.url : b.url;
+        const v = await startVisitor(url, i % 4 < 2 ? t.storeId : store2.id);
+        const c = connect(url, { visitorToken: v.visitorToken });
+        await waitUntil('customer connected', () => c.connected);
+        return c;
+      }),
+    );
+    await Promise.all(customers.map((c) => c.openConversation()));
+    const assigned = async () =>
+      (
+        await queryRows<{ n: number }>(
+          db.db,
+          sql`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = ${agentUser.id} AND status = 'assigned'`,
+        )
+      )[0]?.n ?? 0;
+    await waitUntil('all seats filled', async () => (await assigned()) >= CAP);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await assigned()).toBe(CAP);
     for (const c of customers) c.close();
   }, 60_000);
 });
