@@ -488,6 +488,25 @@ export function createRoutingRepository(db: Database) {
             ORDER BY priority DESC, queued_at ASC, id LIMIT ${limit}`,
       );
     },
+    /** Place = conversations of the group ahead in lane order (higher priority, or same and earlier). */
+    async placeInQueue(conversationId: string) {
+      const rows = await queryRows<{ group_id: string; position: number; queue_length: number }>(
+        db,
+        sql`SELECT me.group_id,
+              (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id
+                AND (o.priority > me.priority OR (o.priority = me.priority AND (o.queued_at, o.id) <= (me.queued_at, me.id)))) AS position,
+              (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id) AS queue_length
+            FROM conversations me WHERE me.id = ${conversationId} AND me.status = 'queued' AND me.group_id IS NOT NULL`,
+      );
+      return rows[0] ?? null;
+    },
+    async queueLength(groupId: string) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM conversations WHERE status = 'queued' AND group_id = ${groupId}`,
+      );
+      return Number(rows[0]?.n ?? 0);
+    },
     async queuedGroups() {
       return (
         await queryRows<{ group_id: string }>(

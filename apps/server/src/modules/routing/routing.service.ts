@@ -116,28 +116,51 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     }, 150);
   }
 
+  // Capacity and handle time change slowly relative to arrivals in a surge: reuse them for a second.
+  const estimators = new Map<string, { at: number; estimate: (position: number) => number | null }>();
   async function groupEstimator(groupId: string) {
+    const cached = estimators.get(groupId);
+    if (cached && Date.now() - cached.at < 1000) return cached.estimate;
     const [cap, aht] = await Promise.all([repo.capacity(groupId), repo.recentHandleSeconds(groupId)]);
     const ahtSeconds = aht ?? DEFAULT_AHT_SECONDS;
-    return (position: number) =>
+    const estimate = (position: number) =>
       estimateWaitSeconds({ position, totalSlots: cap.total, freeSlots: cap.total - cap.used, ahtSeconds });
+    if (estimators.size > 10_000) estimators.clear();
+    estimators.set(groupId, { at: Date.now(), estimate });
+    return estimate;
+  }
+
+  /** One conversation's place: a count over the queue index, not the whole queue. */
+  async function positionOf(conversationId: string): Promise<TQueuePosition | null> {
+    const p = await repo.placeInQueue(conversationId);
+    if (!p) return null;
+    const estimate = await groupEstimator(p.group_id);
+    return {
+      conversationId,
+      position: p.position,
+      queueLength: p.queue_length,
+      etaSeconds: estimate(p.position),
+    };
   }
 
   async function positionsOf(
     groupId: string,
+    limit: number,
   ): Promise<{ orgId: string; customerId: string; p: TQueuePosition }[]> {
-    const queue = await repo.queueOf(groupId, 5000);
+    const queue = await repo.queueOf(groupId, limit);
+    const queueLength = queue.length < limit ? queue.length : await repo.queueLength(groupId);
     if (queue.length === 0) return [];
     const estimate = await groupEstimator(groupId);
     return queue.map((q, i) => ({
       orgId: q.org_id,
       customerId: q.customer_id,
-      p: { conversationId: q.id, position: i + 1, queueLength: queue.length, etaSeconds: estimate(i + 1) },
+      p: { conversationId: q.id, position: i + 1, queueLength, etaSeconds: estimate(i + 1) },
     }));
   }
 
-  async function publishPositions(groupId: string) {
-    const list = await positionsOf(groupId);
+  /** Pushed on every change for the first places; everyone's estimate is refreshed every few seconds. */
+  async function publishPositions(groupId: string, limit = 500) {
+    const list = await positionsOf(groupId, limit);
     if (list.length === 0) return;
     bus.publish('queue.positions', {
       orgId: list[0]!.orgId,
@@ -388,9 +411,8 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     const mine = done.find((a) => a.conversationId === conversationId) ?? null;
     if (!mine) {
       // First estimate, kept on the row: the error of this number is what the wall reports.
-      const list = await positionsOf(conv.group_id);
-      const me = list.find((x) => x.p.conversationId === conversationId);
-      if (me) await repo.setEstimate(conversationId, me.p.etaSeconds);
+      const me = await positionOf(conversationId);
+      if (me) await repo.setEstimate(conversationId, me.etaSeconds);
       markQueueChanged(conv.group_id);
     }
     return mine;
@@ -579,7 +601,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   });
   timers.register(TIMER.queueRefresh, async () => {
     // One instance per period refreshes every queue's estimates (they drift as time passes).
-    for (const g of await repo.queuedGroups()) await publishPositions(g);
+    for (const g of await repo.queuedGroups()) await publishPositions(g, 5000);
     return new Date(Date.now() + 5_000);
   });
 
@@ -700,7 +722,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       const conv = await repo.getConversation(conversationId);
       if (!conv || conv.customer_id !== caller.customerId) throw notFound('conversation');
       if (conv.status !== 'queued' || !conv.group_id) return null;
-      return (await positionsOf(conv.group_id)).find((x) => x.p.conversationId === conversationId)?.p ?? null;
+      return positionOf(conversationId);
     },
     async abandonByCustomer(caller: CustomerCaller, conversationId: string) {
       const conv = await repo.getConversation(conversationId);
