@@ -12,7 +12,7 @@ import { bearerOf, SESSION_COOKIE } from './http/auth.ts';
 import { handleError } from './http/error-mapper.ts';
 import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
 import { registerStaticRoutes } from './http/static.routes.ts';
-import { assertNoNulCharacter } from './http/text-guard.ts';
+import { guardRequestText } from './http/text-guard.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerBotRoutes } from './modules/bot/bot.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
@@ -44,8 +44,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
   app.addHook('preValidation', async (req) => {
-    assertNoNulCharacter(req.body, 'body');
-    assertNoNulCharacter(req.query, 'querystring');
+    guardRequestText(req.body, 'body');
+    guardRequestText(req.query, 'querystring');
   });
   app.addHook('onResponse', async (req, reply) => {
     if (req.url.startsWith('/api/'))

@@ -169,8 +169,10 @@ describe('bad input over REST', () => {
     const emoji = await send({ clientId: 'emoji', type: 'text', body: '👍🏻 亲～ \u200b\u202e反转' });
     expect(emoji.status).toBe(200);
     expect(emoji.body.body).toBe('👍🏻 亲～ \u200b\u202e反转');
-    const lone = await send({ clientId: 'surrogate', type: 'text', body: 'half \ud83d emoji' });
+    // An emoji cut in half by a client: stored with a replacement character, not a 500.
+    const lone = await send({ clientId: 'surrogate', type: 'text', body: 'half \ud83d emoji \ude00' });
     expect(lone.status).toBe(200);
+    expect(lone.body.body).toBe('half \ufffd emoji \ufffd');
     // Deep nesting is refused or ignored, never a crash.
     const deep = `${'['.repeat(20_000)}${']'.repeat(20_000)}`;
     const res = await api(server, 'POST', `/api/conversations/${conv.id}/messages`, {
@@ -203,6 +205,11 @@ describe('bad input over the socket', () => {
           ['read', { conversationId: conv.id, seq: 'x' }, 'seq'],
           ['conversation:open', { entry: 'homepage' }, 'entry'],
           ['message:send', { ...base, body: 'a\u0000b' }, 'body'],
+          [
+            'message:send',
+            { ...base, body: 'x'.repeat(2001), nested: ['ok', { deep: '\u0000' }] },
+            'nested.1.deep',
+          ],
         ];
       for (const [event, payload, field] of cases) {
         const ack = await emit(event, payload);

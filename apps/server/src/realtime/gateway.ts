@@ -18,7 +18,7 @@ import type { EventBus } from '../events/event-bus.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
-import { findNulCharacter } from '../http/text-guard.ts';
+import { scrubText } from '../http/text-guard.ts';
 import type { Services } from '../services.ts';
 import { createTokenBucket } from './token-bucket.ts';
 
@@ -153,7 +153,7 @@ export async function createRealtimeGateway(opts: {
             ok: false,
             error: { code: 'rate_limited', message: 'too many messages; slow down' },
           });
-        const nul = findNulCharacter(raw);
+        const nul = scrubText(raw);
         if (nul !== null)
           return reply({
             ok: false,
