@@ -20,7 +20,17 @@ export function createBatcher<I, O>(
         const out = await write(batch.map((e) => e.item));
         for (const [i, e] of batch.entries()) e.resolve(out[i]!);
       } catch (error) {
-        for (const e of batch) e.reject(error);
+        if (batch.length === 1) batch[0]!.reject(error);
+        // One bad item must not fail the others (they would be resent into the next batch with it):
+        // write each alone, so only the item that fails by itself gets the error.
+        else
+          for (const e of batch) {
+            try {
+              e.resolve((await write([e.item]))[0]!);
+            } catch (alone) {
+              e.reject(alone);
+            }
+          }
       }
     }
     busy = false;
