@@ -209,9 +209,10 @@ async function measurePath(targetRate: number): Promise<PathResult> {
       ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
       : undefined,
   );
-  const server = await startPathServer(storage);
+  let server: Awaited<ReturnType<typeof startPathServer>> | undefined;
   const sockets: PdSocket[] = [];
   try {
+    server = await startPathServer(storage);
     const url = server.url;
     const cap = Math.min(50, Math.ceil(CUSTOMERS / AGENTS) + 1);
     const tenant = await seedLoadTenant(url, { agents: AGENTS, cap });
@@ -326,7 +327,7 @@ async function measurePath(targetRate: number): Promise<PathResult> {
     };
   } finally {
     for (const s of sockets) s.close();
-    await server.stop();
+    await server?.stop();
     await storage.dispose();
   }
 }
