@@ -16,6 +16,7 @@ import { guardRequestText } from './http/text-guard.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { registerBotRoutes } from './modules/bot/bot.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
+import { registerDrillsRoutes } from './modules/drills/drills.routes.ts';
 import { registerKnowledgeRoutes } from './modules/knowledge/knowledge.routes.ts';
 import { registerQuickRepliesRoutes } from './modules/quick-replies/quick-replies.routes.ts';
 import { registerRoutingRoutes } from './modules/routing/routing.routes.ts';
@@ -101,6 +102,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   registerAccountsRoutes(app, o.services);
   registerChatRoutes(app, o.services);
   registerQuickRepliesRoutes(app, o.services);
+  registerDrillsRoutes(app, o.services);
   registerRoutingRoutes(app, o.services);
   registerKnowledgeRoutes(app, o.services);
   registerBotRoutes(app, o.services);

@@ -78,6 +78,7 @@ export async function startServer(
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  services.selfUrl.current = `http://127.0.0.1:${port}`;
   logger.info({ port, db: db.kind, redis: Boolean(config.redisUrl) }, 'peakdesk listening');
 
   let closing: Promise<void> | undefined;
@@ -95,6 +96,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
+        services.drillRuns.stopAll();
         wallFeed.stop();
         services.routing.stop();
         await services.timers.stop();

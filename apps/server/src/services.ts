@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '@peakdesk/db';
+import { loadDemoFaq } from '@peakdesk/text';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
@@ -9,6 +10,8 @@ import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { type BotService, createBotService } from './modules/bot/bot.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
+import { createDrillRunner } from './modules/drills/drill-runs.ts';
+import { createDrillsService } from './modules/drills/drills.service.ts';
 import { createKnowledgeService } from './modules/knowledge/knowledge.service.ts';
 import { createQuickRepliesService } from './modules/quick-replies/quick-replies.service.ts';
 import { createRoutingService, type RoutingService } from './modules/routing/routing.service.ts';
@@ -78,6 +81,26 @@ export async function createServices(
     await routing.onAgentStatusChanged(e.userId, e.status);
   });
 
+  // A drill store is set up like the demo: the demo FAQ bot answers first, so drills exercise it.
+  const drillFaqLoaded = new Set<string>();
+  const drills = createDrillsService({
+    db,
+    accounts: accounts.repo,
+    audit,
+    prepareStore: [
+      async (orgId, storeId) => {
+        if (!drillFaqLoaded.has(orgId)) {
+          await knowledge.importEntries(orgId, loadDemoFaq());
+          drillFaqLoaded.add(orgId);
+        }
+        await bot.setMode(orgId, storeId, 'bot_first');
+      },
+    ],
+  });
+  // Known once the server listens (main sets it); drills call this instance's public API.
+  const selfUrl = { current: `http://127.0.0.1:${config.port}` };
+  const drillRuns = createDrillRunner({ drills, selfUrl: () => selfUrl.current });
+
   const workforce = createWorkforceService({ db, audit, accounts: accounts.repo });
 
   const resolvers: CallerResolvers = {
@@ -85,7 +108,22 @@ export async function createServices(
     resolveApiToken: (t) => accounts.resolveApiToken(t),
     resolveVisitor: (t) => chat.resolveVisitor(t),
   };
-  return { audit, accounts, chat, routing, timers, quickReplies, knowledge, bot, workforce, resolvers, secret };
+  return {
+    audit,
+    accounts,
+    chat,
+    routing,
+    timers,
+    quickReplies,
+    knowledge,
+    bot,
+    drills,
+    drillRuns,
+    selfUrl,
+    workforce,
+    resolvers,
+    secret,
+  };
 }
 
 export type Services = Awaited<ReturnType<typeof createServices>>;

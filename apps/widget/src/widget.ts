@@ -27,6 +27,34 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/**
+ * Appends text with http(s) URLs turned into links. Built from text nodes and anchors whose href
+ * went through the URL parser: no markup from the message is ever interpreted.
+ */
+export function appendLinkified(parent: HTMLElement, text: string): void {
+  const urlPattern = /https?:\/\/[^\s<>"'，。！？、）)】]+/g;
+  let last = 0;
+  for (const match of text.matchAll(urlPattern)) {
+    const start = match.index ?? 0;
+    if (start > last) parent.append(document.createTextNode(text.slice(last, start)));
+    let href: URL | null = null;
+    try {
+      href = new URL(match[0]);
+    } catch {
+      href = null;
+    }
+    if (href && (href.protocol === 'http:' || href.protocol === 'https:')) {
+      const a = el('a', undefined, match[0]);
+      a.href = href.toString();
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer nofollow';
+      parent.append(a);
+    } else parent.append(document.createTextNode(match[0]));
+    last = start + match[0].length;
+  }
+  if (last < text.length) parent.append(document.createTextNode(text.slice(last)));
+}
+
 class PeakDeskWidget {
   private readonly t: WidgetStrings;
   private readonly root: ShadowRoot;
@@ -343,7 +371,7 @@ class PeakDeskWidget {
       img.alt = m.body || this.t.image;
       bubble.append(img);
       void this.loadImage(m.attachmentId, img);
-    } else bubble.textContent = m.body;
+    } else appendLinkified(bubble, m.body);
     wrap.append(bubble);
     const meta = mine ? el('div', 'meta', m.seq <= this.peerReadSeq ? this.t.read : this.t.unread) : null;
     if (meta) wrap.append(meta);

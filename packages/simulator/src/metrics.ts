@@ -26,6 +26,8 @@ export type DeliveryLedger = {
   /** A message a receiver got (by client id). */
   receive(clientId: string): void;
   lost(): number;
+  /** The missing keys, for diagnosis (`receiver:clientId`). */
+  lostKeys(): string[];
   duplicated(): number;
   expectedCount(): number;
 };
@@ -37,6 +39,7 @@ export function createDeliveryLedger(): DeliveryLedger {
     expect: (id) => expected.add(id),
     receive: (id) => received.set(id, (received.get(id) ?? 0) + 1),
     lost: () => [...expected].filter((id) => !received.has(id)).length,
+    lostKeys: () => [...expected].filter((id) => !received.has(id)),
     duplicated: () => [...received.values()].filter((n) => n > 1).reduce((s, n) => s + n - 1, 0),
     expectedCount: () => expected.size,
   };

@@ -76,6 +76,8 @@ type LiveConversation = {
   /** Customer messages (client ids) acknowledged by the server. */
   customerMessages: string[];
   done: boolean;
+  /** Set when the customer starts leaving: later agent messages are not owed to them. */
+  closing: boolean;
 };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
@@ -148,7 +150,14 @@ export async function runSimulation(
   const adminTokens: { url: string; token: string }[] = [];
 
   // ---- agents ----
-  type Agent = { id: string; client: ChatClient; token: string; url: string; active: Set<string> };
+  type Agent = {
+    id: string;
+    client: ChatClient;
+    token: string;
+    url: string;
+    active: Set<string>;
+    watched: Set<string>;
+  };
   const agents: Agent[] = [];
   const agentRng = createRng(o.seed ^ 0x5eed);
   for (const [i, a] of target.agents.entries()) {
@@ -156,11 +165,21 @@ export async function runSimulation(
     const token = await login(url, a.email, a.password);
     const me = await json<{ user: { id: string } }>(`${url}/api/auth/me`, { token });
     const client = new ChatClient({ url, auth: { token } });
-    const agent: Agent = { id: me.user.id, client, token, url, active: new Set() };
+    const agent: Agent = { id: me.user.id, client, token, url, active: new Set(), watched: new Set() };
     agents.push(agent);
     if (adminTokens.length === 0) adminTokens.push({ url, token });
     client.on('message', (m) => onAgentMessage(agent, m, agentRng));
     client.on('conversation', (c) => onAgentConversation(agent, c, agentRng));
+    // Assignments made while this agent's socket was down arrive as no event: after every
+    // (re)connect, ask for the list, as the workspace does.
+    client.on('connection', (state) => {
+      if (state !== 'connected') return;
+      json<TConversation[]>(`${url}/api/conversations?scope=mine`, { token })
+        .then((list) => {
+          for (const c of list) onAgentConversation(agent, c, agentRng);
+        })
+        .catch(() => {});
+    });
     await json(`${url}/api/me/status`, { method: 'PUT', token, body: JSON.stringify({ status: 'online' }) });
   }
 
@@ -172,6 +191,7 @@ export async function runSimulation(
     }
     if (c.assigneeId !== agent.id || c.status !== 'assigned' || agent.active.has(c.id)) return;
     agent.active.add(c.id);
+    agent.watched.add(c.id);
     void agent.client.watch(c.id, 0);
     // Agents greet a new chat first (within their response time), then answer each message.
     setTimeout(
@@ -216,7 +236,7 @@ export async function runSimulation(
       messages++;
       messagesThisSecond++;
       const conv = live.get(conversationId);
-      if (conv && !conv.record.abandoned) ledger.expect(`customer:${m.clientId}`);
+      if (conv && !conv.closing) ledger.expect(`customer:${m.clientId}`);
     } catch {
       // The conversation was taken away (reassigned): the message was refused, not lost.
     }
@@ -274,7 +294,7 @@ export async function runSimulation(
       }
     }
     record.id = opened.id;
-    if (opened.status !== 'bot') record.handedOffAtMs = Date.now();
+    if (opened.status !== 'bot') record.handedOffAtMs ??= Date.now();
     conv = {
       record,
       customer,
@@ -284,6 +304,7 @@ export async function runSimulation(
       assignee: opened.assigneeId,
       customerMessages: [],
       done: false,
+      closing: false,
     };
     live.set(opened.id, conv);
     records.push(record);
@@ -314,7 +335,18 @@ export async function runSimulation(
       if (Date.now() > leaveAt + simMs(3600)) break;
       await sleep(100);
     }
-    await sleep(300);
+    await leave(customer, conv);
+  }
+
+  /**
+   * A customer leaving first catches up, like an open chat tab would: wait for the connection (an
+   * instance may be restarting), then sync. Only agent messages acknowledged before this point are
+   * owed to the customer.
+   */
+  async function leave(customer: ChatClient, conv: LiveConversation) {
+    conv.closing = true;
+    for (let i = 0; i < 150 && !customer.connected; i++) await sleep(100);
+    await customer.watch(conv.record.id).catch(() => {});
     customer.close();
   }
 
@@ -374,6 +406,11 @@ export async function runSimulation(
   for (let i = 0; i < 100 && agents.some((a) => a.client.pendingCount() > 0); i++) await sleep(100);
   await sleep(1000);
   clearInterval(progressTimer);
+  // Agents catch up too (one may have been on a killed instance): reconnect, then sync what they hold.
+  for (const a of agents) {
+    for (let i = 0; i < 150 && !a.client.connected; i++) await sleep(100);
+    await Promise.all([...a.watched].map((id) => a.client.watch(id).catch(() => {})));
+  }
 
   // Customer messages must have reached the agent the conversation was assigned to.
   for (const c of live.values())
@@ -406,6 +443,7 @@ export async function runSimulation(
     a.client.close();
   }
 
+  if (process.env.PEAKDESK_SIM_DEBUG) process.stderr.write(`lost: ${ledger.lostKeys().join(' ')}\n`);
   const summary = summarise(records, ledger, { targetSeconds: o.targetSeconds, speed: o.speed, messages });
   summary.duplicated += storedDuplicates;
   const series: IntervalPoint[] = [...seriesMap.entries()]

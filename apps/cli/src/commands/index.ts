@@ -3,12 +3,14 @@ import { registerBotCommand } from './bot.command.ts';
 import { registerForecastCommand } from './forecast.command.ts';
 import { registerKbCommand } from './kb.command.ts';
 import { registerScheduleCommand } from './schedule.command.ts';
+import { registerSimulateCommand } from './simulate.command.ts';
 import { registerStaffingCommand } from './staffing.command.ts';
 import { registerStartCommand } from './start.command.ts';
 
 /** Each command lives in its own `<name>.command.ts` and registers itself here. */
 export function registerCommands(program: Command): void {
   registerStartCommand(program);
+  registerSimulateCommand(program);
   registerForecastCommand(program);
   registerStaffingCommand(program);
   registerScheduleCommand(program);

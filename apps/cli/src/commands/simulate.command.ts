@@ -142,7 +142,14 @@ async function stopProcess(proc: ChildProcess | null): Promise<void> {
   clearTimeout(timer);
 }
 
-type Instance = { url: string; port: number; proc: ChildProcess | null; stop(): Promise<void> };
+/** A local instance and the environment it was started with (a restart must reuse it). */
+type Instance = {
+  url: string;
+  port: number;
+  env: NodeJS.ProcessEnv;
+  proc: ChildProcess | null;
+  stop(): Promise<void>;
+};
 
 function spawnInstance(port: number, env: NodeJS.ProcessEnv, id: string, dataDir?: string): ChildProcess {
   const args = [bin, 'start', '--port', String(port), '--host', '127.0.0.1', '--demo'];
@@ -180,6 +187,7 @@ async function startLocalInstances(
     const inst: Instance = {
       url: `http://127.0.0.1:${port}`,
       port,
+      env: process.env,
       proc: spawnInstance(port, { ...process.env, PEAKDESK_DATA_DIR: f.dataDir }, 'sim-1', f.dataDir),
       async stop() {
         await stopProcess(this.proc);
@@ -209,6 +217,7 @@ async function startLocalInstances(
     const inst: Instance = {
       url: `http://127.0.0.1:${port}`,
       port,
+      env,
       proc: spawnInstance(port, env, `sim-${i + 1}`),
       async stop() {
         await stopProcess(this.proc);
@@ -231,12 +240,7 @@ async function startLocalInstances(
 }
 
 /** SIGKILL one instance mid-run, cut Redis pub/sub connections, restart it on the same port. */
-function chaosController(
-  instances: Instance[],
-  runMs: number,
-  env: NodeJS.ProcessEnv,
-  log: (s: string) => void,
-) {
+function chaosController(instances: Instance[], runMs: number, log: (s: string) => void) {
   return async (elapsed: () => number) => {
     const victim = instances[0];
     if (!victim?.proc) return;
@@ -255,7 +259,7 @@ function chaosController(
       redis.disconnect();
     }
     await new Promise((r) => setTimeout(r, 2_000));
-    victim.proc = spawnInstance(victim.port, { ...env }, 'sim-1-restarted');
+    victim.proc = spawnInstance(victim.port, victim.env, 'sim-1-restarted');
     await waitReady(victim.url);
     log(`chaos: ${victim.url} restarted`);
   };
@@ -365,9 +369,7 @@ export function registerSimulateCommand(program: Command): void {
             lastPrint = Date.now();
             process.stderr.write(process.stderr.isTTY ? `\r${progressLine(p)}` : `${progressLine(p)}\n`);
           },
-          ...(f.chaos && local
-            ? { duringRun: chaosController(local.instances, runMs, { ...process.env }, log) }
-            : {}),
+          ...(f.chaos && local ? { duringRun: chaosController(local.instances, runMs, log) } : {}),
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         if (f.report) {

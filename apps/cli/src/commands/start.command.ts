@@ -38,7 +38,7 @@ export function registerStartCommand(program: Command): void {
         `  API docs       ${base}/docs`,
       ];
       if (server.demoLogins.length) {
-        lines.push('', 'Demo logins (password for all: ' + server.demoLogins[0]!.password + '):');
+        lines.push('', `Demo logins (password for all: ${server.demoLogins[0]!.password}):`);
         for (const l of server.demoLogins) lines.push(`  ${l.role.padEnd(11)}${l.email.padEnd(34)}${l.name}`);
       }
       process.stderr.write(`${lines.join('\n')}\n\n`);

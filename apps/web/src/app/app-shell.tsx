@@ -28,6 +28,7 @@ export function AppShell() {
     ...(me.user.role !== 'agent' ? [{ key: '/knowledge', label: t('shell.knowledge') }] : []),
     { key: '/my-shifts', label: t('shell.myShifts') },
     ...(me.user.role !== 'agent' ? [{ key: '/planner', label: t('shell.planner') }] : []),
+    ...(me.user.role !== 'agent' ? [{ key: '/drills', label: t('shell.drills') }] : []),
     ...(isAdmin
       ? [
           {

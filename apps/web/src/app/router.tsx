@@ -41,6 +41,9 @@ const KnowledgePage = lazy(() =>
   import('../features/knowledge/knowledge-page.tsx').then((m) => ({ default: m.KnowledgePage })),
 );
 
+const DrillsPage = lazy(() =>
+  import('../features/drills/drills-page.tsx').then((m) => ({ default: m.DrillsPage })),
+);
 const PlannerPage = lazy(() =>
   import('../features/workforce/planner-page.tsx').then((m) => ({ default: m.PlannerPage })),
 );
@@ -108,6 +111,14 @@ export const router = createBrowserRouter([
         ),
       },
       { path: 'my-shifts', element: <MyShiftsPage /> },
+      {
+        path: 'drills',
+        element: (
+          <RequirePlanner>
+            <DrillsPage />
+          </RequirePlanner>
+        ),
+      },
       {
         path: 'planner',
         element: (

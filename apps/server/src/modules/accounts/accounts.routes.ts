@@ -34,7 +34,17 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
     '/api/auth/login',
     {
       schema: { tags: ['auth'], body: ZLoginRequest, response: { 200: ZMe } },
-      config: { rateLimit: { max: 20, timeWindow: 60_000 } },
+      config: {
+        // Password guessing is limited per account and address, so one office (or a drill) signing
+        // in many agents from one address is not locked out.
+        rateLimit: {
+          max: 20,
+          timeWindow: 60_000,
+          hook: 'preHandler',
+          keyGenerator: (req) =>
+            `login:${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '')}`,
+        },
+      },
     },
     async (req, reply) => {
       const { token, maxAgeSeconds } = await s.accounts.login(req.body.email, req.body.password);

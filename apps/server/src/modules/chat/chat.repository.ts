@@ -32,6 +32,8 @@ export type ConversationListRecord = {
   status: ConversationRow['status'];
   priority: number;
   last_seq: number | string;
+  customer_read_seq: number | string;
+  agent_read_seq: number | string;
   unread: number | string;
   preview: string | null;
   created_at: Date | string;
@@ -61,7 +63,8 @@ export type InsertMessageInput = {
 
 const conversationSelect = sql`
   SELECT c.id, c.store_id, s.name AS store_name, c.customer_id, cu.name AS customer_name, c.group_id,
-    c.assignee_id, c.status, c.priority, c.last_seq, c.created_at, c.last_message_at,
+    c.assignee_id, c.status, c.priority, c.last_seq, c.customer_read_seq, c.agent_read_seq, c.created_at,
+    c.last_message_at,
     (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id AND m.sender_type = 'customer'
        AND m.seq > c.agent_read_seq) AS unread,
     (SELECT CASE WHEN m.type = 'image' THEN '[image]' ELSE left(m.body, 80) END FROM messages m

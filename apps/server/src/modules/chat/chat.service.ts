@@ -63,6 +63,8 @@ const toConversationDto = (c: ConversationListRecord): TConversation => ({
   status: c.status,
   priority: c.priority,
   lastSeq: Number(c.last_seq),
+  customerReadSeq: Number(c.customer_read_seq),
+  agentReadSeq: Number(c.agent_read_seq),
   unread: Number(c.unread),
   lastMessagePreview: c.preview,
   createdAt: iso(c.created_at),

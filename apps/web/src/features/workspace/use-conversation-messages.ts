@@ -45,6 +45,12 @@ export function useConversationMessages(conversationId: string) {
     setError(null);
     setIsPeerTyping(false);
     setPeerReadSeq(0);
+    workspaceApi.getConversation(conversationId).then(
+      (c) => {
+        if (isCurrent) setPeerReadSeq((prev) => Math.max(prev, c.customerReadSeq));
+      },
+      () => {},
+    );
     workspaceApi.listMessages(conversationId, { limit: PAGE_SIZE }).then(
       (page) => {
         if (!isCurrent) return;
