@@ -1,0 +1,78 @@
+// CI-sized promotion drills (issue: simulator): one run on a single instance and one --chaos run
+// with two instances on PostgreSQL + Redis. Each must lose and duplicate nothing and write a sane report.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const dir = mkdtempSync(join(tmpdir(), 'pd-ci-drill-'));
+const runs = [
+  [
+    'drill',
+    ['--speed', '120', '--from', '00:00', '--to', '00:10', '--daily-volume', '3000', '--agents', '8'],
+  ],
+  [
+    'chaos drill',
+    [
+      '--chaos',
+      '--speed',
+      '120',
+      '--from',
+      '00:00',
+      '--to',
+      '00:10',
+      '--daily-volume',
+      '3000',
+      '--agents',
+      '8',
+    ],
+  ],
+];
+let failed = 0;
+for (const [name, args] of runs) {
+  if (args.includes('--chaos') && !(process.env.DATABASE_URL && process.env.REDIS_URL)) {
+    console.log(`${name}: skipped (needs DATABASE_URL and REDIS_URL)`);
+    continue;
+  }
+  const report = join(dir, `${name.replace(/\W+/g, '-')}.html`);
+  console.log(`\n=== ${name}: peakdesk simulate ${args.join(' ')} ===`);
+  const r = spawnSync(
+    process.execPath,
+    [
+      'apps/cli/bin/peakdesk.mjs',
+      'simulate',
+      ...args,
+      '--json',
+      '--report',
+      report,
+      '--data-dir',
+      join(dir, 'data'),
+    ],
+    { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const last = r.stdout?.trim().split('\n').at(-1) ?? '';
+  let s;
+  try {
+    s = JSON.parse(last);
+  } catch {
+    console.error(`${name}: no JSON summary (exit ${r.status})`);
+    failed++;
+    continue;
+  }
+  console.log(JSON.stringify(s));
+  const problems = [];
+  if (r.status !== 0) problems.push(`exit ${r.status}`);
+  if (s.lost !== 0) problems.push(`lost ${s.lost}`);
+  if (s.duplicated !== 0) problems.push(`duplicated ${s.duplicated}`);
+  if (!(s.conversations > 5)) problems.push(`only ${s.conversations} conversations`);
+  if (!(s.messages > s.conversations)) problems.push('fewer messages than conversations');
+  if (!(s.serviceLevel >= 0 && s.serviceLevel <= 1)) problems.push(`service level ${s.serviceLevel}`);
+  if (!(s.botResolvedShare > 0)) problems.push('the bot resolved nothing');
+  if (!existsSync(report) || !readFileSync(report, 'utf8').includes(`<b>${s.conversations}</b>`))
+    problems.push('report missing or wrong');
+  if (problems.length) {
+    failed++;
+    console.error(`${name}: FAILED — ${problems.join(', ')}`);
+  } else console.log(`${name}: ok`);
+}
+process.exit(failed ? 1 : 0);
