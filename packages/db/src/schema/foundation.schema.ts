@@ -79,6 +79,7 @@ export const users = pgTable('users', {
   disabled: boolean('disabled').notNull().default(false),
   createdAt: ts('created_at').notNull().defaultNow(),
   missedReplies: integer('missed_replies').notNull().default(0), // 0002_routing
+  activeChats: integer('active_chats').notNull().default(0), // 0002_routing_load (trigger-maintained)
 });
 
 export const userStores = pgTable(

@@ -498,3 +498,14 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     expect((await api(server, 'GET', '/api/routing/wall', { token: agentToken })).status).toBe(403);
   });
 });
+
+describe('load counters', () => {
+  it('every agent’s trigger-kept active_chats equals their assigned conversations after all of the above', async () => {
+    const drift = await queryRows<{ id: string }>(
+      db(),
+      sql`SELECT u.id FROM users u WHERE u.active_chats <>
+            (SELECT count(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned')`,
+    );
+    expect(drift).toEqual([]);
+  });
+});

@@ -118,5 +118,12 @@ describe.skipIf(!DATABASE_URL)('routing with two instances on one PostgreSQL (ne
     expect(new Set(served.map((s) => s.id))).toEqual(new Set(expected.slice(0, AGENTS * CAP)));
     expect((await maxLoad())[0]!.n).toBeLessThanOrEqual(CAP);
     expect(await assignedTwice()).toEqual([]);
+    // The trigger-kept counters the router reads agree with the rows, after all that concurrency.
+    const drift = await queryRows<{ id: string }>(
+      a.db.db,
+      sql`SELECT u.id FROM users u WHERE u.org_id = ${t.org.id} AND u.active_chats <>
+            (SELECT count(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned')`,
+    );
+    expect(drift).toEqual([]);
   });
 });

@@ -74,10 +74,8 @@ function eligibleAgents(groupId: string, storeId: string, extra: SQL) {
   return sql`FROM users u
     JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
     JOIN skill_groups g ON g.id = gm.group_id
-    CROSS JOIN LATERAL (SELECT count(*)::int AS active FROM conversations c
-      WHERE c.assignee_id = u.id AND c.status = 'assigned') a
     WHERE u.status = 'online' AND NOT u.disabled
-      AND a.active < COALESCE(u.max_concurrency, g.default_max_concurrency)
+      AND u.active_chats < COALESCE(u.max_concurrency, g.default_max_concurrency)
       AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us WHERE us.user_id = u.id AND us.store_id = ${storeId}))
       ${extra}`;
 }
@@ -234,7 +232,7 @@ export function createRoutingRepository(db: Database) {
       const orderBy =
         order === 'round_robin'
           ? sql`gm.last_assigned_at ASC NULLS FIRST, u.id`
-          : sql`a.active ASC, u.last_assigned_at ASC NULLS FIRST, u.id`;
+          : sql`u.active_chats ASC, u.last_assigned_at ASC NULLS FIRST, u.id`;
       const rows = await queryRows<AgentPick>(
         db,
         sql`SELECT u.id, u.name, COALESCE(u.max_concurrency, g.default_max_concurrency) AS cap
@@ -243,11 +241,14 @@ export function createRoutingRepository(db: Database) {
       );
       return rows[0] ?? null;
     },
-    /** Counted after the agent row is locked: sees every assignment committed before the lock. */
+    /**
+     * Read again after the agent row is locked (a new statement sees every assignment committed before
+     * the lock). `active_chats` is kept by a trigger on conversations (0002_routing_load).
+     */
     async activeCount(agentId: string) {
       const rows = await queryRows<{ n: number }>(
         db,
-        sql`SELECT count(*)::int AS n FROM conversations WHERE assignee_id = ${agentId} AND status = 'assigned'`,
+        sql`SELECT active_chats AS n FROM users WHERE id = ${agentId}`,
       );
       return Number(rows[0]?.n ?? 0);
     },
@@ -257,8 +258,7 @@ export function createRoutingRepository(db: Database) {
         sql`SELECT 1 AS n FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
             JOIN skill_groups g ON g.id = gm.group_id
             WHERE u.status = 'online' AND NOT u.disabled
-              AND (SELECT count(*) FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned')
-                  < COALESCE(u.max_concurrency, g.default_max_concurrency)
+              AND u.active_chats < COALESCE(u.max_concurrency, g.default_max_concurrency)
             LIMIT 1`,
       );
       return rows.length > 0;
@@ -520,8 +520,7 @@ export function createRoutingRepository(db: Database) {
       const rows = await queryRows<{ total: number | null; used: number | null; agents: number }>(
         db,
         sql`SELECT sum(cap)::int AS total, sum(LEAST(active, cap))::int AS used, count(*)::int AS agents FROM (
-              SELECT COALESCE(u.max_concurrency, g.default_max_concurrency) AS cap,
-                (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS active
+              SELECT COALESCE(u.max_concurrency, g.default_max_concurrency) AS cap, u.active_chats AS active
               FROM users u JOIN group_members gm ON gm.user_id = u.id AND gm.group_id = ${groupId}
               JOIN skill_groups g ON g.id = gm.group_id
               WHERE u.status = 'online' AND NOT u.disabled) x`,
@@ -572,8 +571,7 @@ export function createRoutingRepository(db: Database) {
         group_ids: string[] | string | null;
       }>(
         db,
-        sql`SELECT u.id, u.name, u.status,
-              (SELECT count(*)::int FROM conversations c WHERE c.assignee_id = u.id AND c.status = 'assigned') AS active,
+        sql`SELECT u.id, u.name, u.status, u.active_chats AS active,
               COALESCE(u.max_concurrency, (SELECT max(g.default_max_concurrency) FROM group_members gm
                 JOIN skill_groups g ON g.id = gm.group_id WHERE gm.user_id = u.id), 5) AS cap,
               (SELECT string_agg(gm.group_id::text, ',') FROM group_members gm WHERE gm.user_id = u.id) AS group_ids
