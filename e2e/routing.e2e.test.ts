@@ -55,7 +55,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signInAgent(email: string): Promise<Page> {
+async function signInAgent(email: string, goOnline = true): Promise<Page> {
   const login = server.demoLogins.find((l) => l.email === email)!;
   const page = await (await browser.newContext()).newPage();
   await page.goto(`${server.url}/login`);
@@ -63,6 +63,7 @@ async function signInAgent(email: string): Promise<Page> {
   await page.getByTestId('login-password').fill(login.password);
   await page.getByTestId('login-submit').click();
   await page.getByTestId('status-switch').waitFor();
+  if (!goOnline) return page;
   await page.locator('[data-status-option="online"]').click();
   await expect.poll(() => page.getByTestId('status-switch').getAttribute('data-status')).toBe('online');
   return page;
@@ -134,6 +135,15 @@ describe('surge routing in real Chromium', () => {
     const c3 = await customer('我是老客户，订单地址要改一下', 'vip-88');
     await expect.poll(() => banner(c3).getAttribute('data-queue-position'), { timeout: 15_000 }).toBe('1');
     await expect.poll(() => banner(c2).getAttribute('data-queue-position'), { timeout: 15_000 }).toBe('2');
+
+    // The supervisor's wall shows the queue live and alerts when the threshold is crossed.
+    await rest('PATCH', `/api/routing/groups/${presale.groupId}`, { alertQueueLength: 2 });
+    const supervisor = server.demoLogins.find((l) => l.role === 'supervisor')!;
+    const wall = await signInAgent(supervisor.email, false);
+    await wall.goto(`${server.url}/wall`);
+    await wall.getByTestId('wall-alert').first().waitFor({ timeout: 15_000 });
+    expect(await wall.getByTestId('wall-alert').first().textContent()).toContain('售前');
+    await wall.getByTestId('wall-queue-chart').locator('canvas').waitFor();
 
     // From now on an unanswered customer is reassigned after 3 s.
     await rest('PATCH', `/api/routing/groups/${presale.groupId}`, { noReplySeconds: 3 });
