@@ -1,0 +1,59 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './lib/browser.ts';
+import { startDemoServer } from './lib/demo-server.ts';
+
+type Server = Awaited<ReturnType<typeof startDemoServer>>;
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('promotion drill from the web app', () => {
+  it('a supervisor starts a drill, watches its progress and reads a clean summary', async () => {
+    const login = server.demoLogins.find((l) => l.role === 'supervisor')!;
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.url}/login`);
+    await page.getByTestId('login-email').fill(login.email);
+    await page.getByTestId('login-password').fill(login.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('status-switch').waitFor();
+    await page.goto(`${server.url}/drills`);
+    await page.getByTestId('drills-page').waitFor();
+
+    // 30 simulated minutes at 300× take a few real seconds.
+    await page.getByTestId('drill-speed').fill('300');
+    await page.getByTestId('drill-start').click();
+    const status = page.getByTestId('drill-status');
+    await status.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => status.getAttribute('data-status'), { timeout: 120_000, interval: 1000 })
+      .toBe('finished');
+
+    const summary = page.getByTestId('drill-summary');
+    await summary.waitFor();
+    // The page shows what the API reports; the API must report a clean run.
+    const res = await page.request.get(`${server.url}/api/drills/runs`);
+    const runs = (await res.json()) as {
+      id: string;
+      status: string;
+      summary: { conversations: number; lost: number; duplicated: number };
+    }[];
+    const run = runs.at(-1)!;
+    expect(run.status).toBe('finished');
+    expect(run.summary.conversations).toBeGreaterThan(0);
+    expect(run.summary.lost).toBe(0);
+    expect(run.summary.duplicated).toBe(0);
+    expect(await summary.textContent()).toContain(String(run.summary.conversations));
+    const report = await page.request.get(`${server.url}/api/drills/runs/${run.id}/report`);
+    expect(report.status()).toBe(200);
+    expect(await report.text()).toContain('echarts');
+  });
+});
