@@ -168,3 +168,19 @@ describe('surge routing in real Chromium', () => {
     await systemLine(c2, '小美').waitFor({ timeout: 15_000 });
   });
 });
+
+describe('routing configuration in the admin UI', () => {
+  it('edits a group and shows the server validation error next to the field it names', async () => {
+    const admin = server.demoLogins.find((l) => l.role === 'admin')!;
+    const page = await signInAgent(admin.email, false);
+    await page.goto(`${server.url}/admin/routing`);
+    await page.getByTestId('routing-group-edit').first().click();
+    await page.getByTestId('routing-overflow-action').click();
+    await page.locator('.ant-select-item-option[title="溢出到预备队"]').click();
+    await page.locator('.ant-modal-footer .ant-btn-primary').click();
+    // No reserve group chosen: the API answers 400 with field overflowGroupId, shown under that field.
+    await page
+      .locator('.ant-form-item-explain-error', { hasText: 'reserve group is required' })
+      .waitFor({ timeout: 10_000 });
+  });
+});

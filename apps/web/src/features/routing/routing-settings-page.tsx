@@ -176,6 +176,7 @@ function GroupSettings() {
             </Form.Item>
             <Form.Item name="overflowAction" label={t('routing.overflow')}>
               <Select
+                data-testid="routing-overflow-action"
                 style={{ width: 180 }}
                 options={(['none', 'reserve_group', 'leave_message', 'bot'] as const).map((s) => ({
                   value: s,
