@@ -169,10 +169,14 @@ export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
 }
 
 /** A baseline echo server (`ws` or Socket.IO, see echo-server.ts) in its own process. */
-export async function spawnEcho(mode: 'ws' | 'socketio', port: number): Promise<{ stop(): Promise<void> }> {
+export async function spawnEcho(
+  mode: 'ws' | 'socketio',
+  port: number,
+  opts: { nodeArgs?: string[] } = {},
+): Promise<{ proc: ChildProcess; stop(): Promise<void> }> {
   const proc = spawn(
     process.execPath,
-    ['--import', 'tsx', join(ROOT, 'bench/lib/echo-server.ts'), mode, String(port)],
+    [...(opts.nodeArgs ?? []), '--import', 'tsx', join(ROOT, 'bench/lib/echo-server.ts'), mode, String(port)],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -185,6 +189,7 @@ export async function spawnEcho(mode: 'ws' | 'socketio', port: number): Promise<
     proc.once('exit', (code) => fail(new Error(`echo server (${mode}) exited with ${code}`)));
   });
   return {
+    proc,
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = once(proc, 'exit');

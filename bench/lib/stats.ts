@@ -23,3 +23,11 @@ export function parseFlags(argv: string[]): Map<string, string | true> {
   }
   return flags;
 }
+
+/** Median (mean of the two middle values for an even count); NaN for an empty sample. */
+export function median(sample: number[]): number {
+  if (sample.length === 0) return Number.NaN;
+  const s = Float64Array.from(sample).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+}
