@@ -20,9 +20,13 @@ import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
 import { scrubText } from '../http/text-guard.ts';
 import type { Services } from '../services.ts';
-import { createTokenBucket } from './token-bucket.ts';
+import { TokenBucket } from './token-bucket.ts';
 
-type SocketData = { caller: Caller };
+type SocketData = {
+  caller: Caller;
+  /** The caller's message budget, shared by all their sockets on this instance. */
+  budget: { bucket: TokenBucket; key: string; sockets: number };
+};
 const ZOpenRequest = z.object({
   entry: z.enum(['store_page', 'order_page', 'product_page']).default('store_page'),
   /** The text the customer is about to send: entry rules match its keywords. */
@@ -111,8 +115,78 @@ export async function createRealtimeGateway(opts: {
 
   let inFlight = 0;
   // One budget per caller, shared by all their sockets: opening more tabs does not raise the limit.
-  const buckets = new Map<string, { bucket: ReturnType<typeof createTokenBucket>; sockets: number }>();
+  type Budget = { bucket: TokenBucket; key: string; sockets: number };
+  const buckets = new Map<string, Budget>();
+  const presence = (p: Promise<unknown> | undefined) =>
+    p?.catch((e: unknown) => logger.warn({ err: e }, 'presence update failed'));
+
+  // Handlers are created once for the server, not per socket: each reads its socket from `this`
+  // (EventEmitter calls listeners with the emitter) and the caller and budget from socket.data.
+  // Per-socket closures were ~2.5 KiB of heap each idle connection (docs/performance.md).
+  /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
+  function handle<T, R>(schema: ZodType<T>, fn: (caller: Caller, req: T) => Promise<R>) {
+    return async function (this: PdSocket, raw: unknown, ack?: (r: TAck<R>) => void) {
+      const reply = typeof ack === 'function' ? ack : () => {};
+      const { caller, budget } = this.data;
+      if (!budget.bucket.take())
+        return reply({
+          ok: false,
+          error: { code: 'rate_limited', message: 'too many messages; slow down' },
+        });
+      const nul = scrubText(raw);
+      if (nul !== null)
+        return reply({
+          ok: false,
+          error: { code: 'invalid_input', message: `${nul || 'payload'}: must not contain NUL characters` },
+        });
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const path = issue?.path.join('.') || 'payload';
+        return reply({
+          ok: false,
+          error: { code: 'invalid_input', message: `${path}: ${issue?.message ?? 'invalid'}` },
+        });
+      }
+      inFlight++;
+      try {
+        reply({ ok: true, data: await fn(caller, parsed.data) });
+      } catch (error) {
+        if (!(error instanceof DomainError)) logger.error({ err: error }, 'socket handler failed');
+        reply(errorAck(error));
+      } finally {
+        inFlight--;
+      }
+    };
+  }
+  const onSend = handle(ZSendMessageRequest, (caller, req) => s.chat.sendMessage(caller, req));
+  const onSync = handle(ZSyncRequest, async (caller, req) =>
+    s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
+  );
+  const onOpen = handle(ZOpenRequest, async (caller, req) => {
+    if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
+    return s.chat.openConversation(caller, req.entry, req.firstMessage);
+  });
+  const onTyping = handle(ZTypingEvent, async (caller, req) =>
+    s.chat.typing(caller, req.conversationId, req.isTyping),
+  );
+  const onRead = handle(ZReadEvent, async (caller, req) => {
+    await s.chat.markRead(caller, req.conversationId, req.seq);
+    return null;
+  });
+  function onDisconnect(this: PdSocket) {
+    const { caller, budget } = this.data;
+    if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
+    else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
+      void presence(s.routing.customerDisconnected(caller.customerId));
+    if (--budget.sockets === 0) buckets.delete(budget.key);
+  }
+
   io.on('connection', (socket: PdSocket) => {
+    // The upgrade request (IncomingMessage, its headers and stream state) stays referenced by the
+    // engine.io socket for the connection's life; the handshake already holds what we need (auth,
+    // headers for the cookie), so let it go: ~1 KiB per idle connection.
+    Reflect.set(socket.conn, 'request', null);
     const caller = socket.data.caller;
     if (caller.kind === 'customer') void socket.join(rooms.customer(caller.customerId));
     else {
@@ -121,97 +195,28 @@ export async function createRealtimeGateway(opts: {
       if (caller.role !== 'agent') void socket.join(rooms.supervisors(caller.orgId));
     }
     // Presence for routing: agents heartbeat through the db; a waiting customer who stays away abandons.
-    const presence = (p: Promise<unknown> | undefined) =>
-      p?.catch((e: unknown) => logger.warn({ err: e }, 'presence update failed'));
     if (caller.kind === 'customer') void presence(s.routing.customerConnected(caller.customerId));
     else void presence(s.routing.agentConnected(caller.userId));
-    socket.on('disconnect', () => {
-      if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
-      else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
-        void presence(s.routing.customerDisconnected(caller.customerId));
-    });
-    const bucketKey = caller.kind === 'customer' ? `c:${caller.customerId}` : `u:${caller.userId}`;
-    const shared = buckets.get(bucketKey) ?? {
-      bucket: createTokenBucket(
-        caller.kind === 'customer' ? opts.messagesPerSecond : opts.messagesPerSecond * 10,
-      ),
-      sockets: 0,
-    };
-    shared.sockets++;
-    buckets.set(bucketKey, shared);
-    socket.on('disconnect', () => {
-      if (--shared.sockets === 0) buckets.delete(bucketKey);
-    });
-    const { bucket } = shared;
-
-    /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
-    function handle<T, R>(schema: ZodType<T>, fn: (req: T) => Promise<R>) {
-      return async (raw: unknown, ack?: (r: TAck<R>) => void) => {
-        const reply = typeof ack === 'function' ? ack : () => {};
-        if (!bucket.take())
-          return reply({
-            ok: false,
-            error: { code: 'rate_limited', message: 'too many messages; slow down' },
-          });
-        const nul = scrubText(raw);
-        if (nul !== null)
-          return reply({
-            ok: false,
-            error: { code: 'invalid_input', message: `${nul || 'payload'}: must not contain NUL characters` },
-          });
-        const parsed = schema.safeParse(raw);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const path = issue?.path.join('.') || 'payload';
-          return reply({
-            ok: false,
-            error: { code: 'invalid_input', message: `${path}: ${issue?.message ?? 'invalid'}` },
-          });
-        }
-        inFlight++;
-        try {
-          reply({ ok: true, data: await fn(parsed.data) });
-        } catch (error) {
-          if (!(error instanceof DomainError)) logger.error({ err: error }, 'socket handler failed');
-          reply(errorAck(error));
-        } finally {
-          inFlight--;
-        }
-      };
-    }
-
-    socket.on(
-      'message:send',
-      handle(ZSendMessageRequest, (req) => s.chat.sendMessage(caller, req)),
-    );
-    socket.on(
-      'sync',
-      handle(ZSyncRequest, async (req) =>
-        s.chat.history(
-          caller,
-          req.conversationId,
-          ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 }),
+    const key = caller.kind === 'customer' ? `c:${caller.customerId}` : `u:${caller.userId}`;
+    let budget = buckets.get(key);
+    if (!budget) {
+      budget = {
+        bucket: new TokenBucket(
+          caller.kind === 'customer' ? opts.messagesPerSecond : opts.messagesPerSecond * 10,
         ),
-      ),
-    );
-    socket.on(
-      'conversation:open',
-      handle(ZOpenRequest, async (req) => {
-        if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
-        return s.chat.openConversation(caller, req.entry, req.firstMessage);
-      }),
-    );
-    socket.on(
-      'typing',
-      handle(ZTypingEvent, async (req) => s.chat.typing(caller, req.conversationId, req.isTyping)),
-    );
-    socket.on(
-      'read',
-      handle(ZReadEvent, async (req) => {
-        await s.chat.markRead(caller, req.conversationId, req.seq);
-        return null;
-      }),
-    );
+        key,
+        sockets: 0,
+      };
+      buckets.set(key, budget);
+    }
+    budget.sockets++;
+    socket.data.budget = budget;
+    socket.on('disconnect', onDisconnect);
+    socket.on('message:send', onSend);
+    socket.on('sync', onSync);
+    socket.on('conversation:open', onOpen);
+    socket.on('typing', onTyping);
+    socket.on('read', onRead);
   });
 
   bus.subscribe('message.created', ({ orgId, message, conversation: c }) => {
