@@ -43,6 +43,7 @@ describe('promotion drill from the web app', () => {
     const res = await page.request.get(`${server.url}/api/drills/runs`);
     const runs = (await res.json()) as {
       id: string;
+      drillOrgId: string;
       status: string;
       summary: { conversations: number; lost: number; duplicated: number };
     }[];
@@ -52,6 +53,14 @@ describe('promotion drill from the web app', () => {
     expect(run.summary.lost).toBe(0);
     expect(run.summary.duplicated).toBe(0);
     expect(await summary.textContent()).toContain(String(run.summary.conversations));
+    // The drill organisation's wall is watchable from the parent organisation, and only by it.
+    await page.getByTestId('drill-wall-link').click();
+    await page.getByTestId('wall-page').waitFor();
+    await page.getByTestId('wall-group').first().waitFor({ timeout: 15_000 });
+    const wall = await page.request.get(`${server.url}/api/routing/wall?orgId=${run.drillOrgId}`);
+    expect(wall.status()).toBe(200);
+    const foreign = await page.request.get(`${server.url}/api/routing/wall?orgId=00000000-0000-4000-8000-000000000000`);
+    expect(foreign.status()).toBe(404);
     const report = await page.request.get(`${server.url}/api/drills/runs/${run.id}/report`);
     expect(report.status()).toBe(200);
     expect(await report.text()).toContain('echarts');

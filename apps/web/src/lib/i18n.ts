@@ -5,7 +5,7 @@ const zhCN = {
   'shell.drills': '大促演练',
   'drills.title': '大促演练（模拟器）',
   'drills.explain':
-    '演练会创建独立的演练组织，由模拟顾客按大促到达曲线进线、模拟客服通过真实接口接待；真实顾客与数据不受影响。用演练主管账号登录即可在监控大屏上实时观看。',
+    '演练会创建独立的演练组织，由模拟顾客按大促到达曲线进线、模拟客服通过真实接口接待；真实顾客与数据不受影响。点击“在监控大屏观看”即可实时查看演练组织的排队、等待与服务水平。',
   'drills.defaultName': '大促演练',
   'drills.started': '演练已开始',
   'drills.profile': '到达曲线',
@@ -39,6 +39,7 @@ const zhCN = {
   'drills.lost': '丢失',
   'drills.duplicated': '重复',
   'drills.history': '历史演练',
+  'drills.watchWall': '在监控大屏观看',
   'shell.planner': '排班规划',
   'shell.myShifts': '我的班次',
   'wf.planner.title': '排班规划',
@@ -508,7 +509,7 @@ const en: TDictionary = {
   'shell.drills': 'Drills',
   'drills.title': 'Promotion drills (simulator)',
   'drills.explain':
-    'A drill creates a separate drill organisation: simulated customers arrive on the promotion curve and simulated agents answer through the real API; real customers and data are untouched. Sign in with the drill supervisor account to watch it live on the wall.',
+    'A drill creates a separate drill organisation: simulated customers arrive on the promotion curve and simulated agents answer through the real API; real customers and data are untouched. Use “Watch on the wall” to follow the drill organisation’s queues, waits and service level live.',
   'drills.defaultName': 'Promotion drill',
   'drills.started': 'Drill started',
   'drills.profile': 'Arrival curve',
@@ -542,6 +543,7 @@ const en: TDictionary = {
   'drills.lost': 'Lost',
   'drills.duplicated': 'Duplicated',
   'drills.history': 'Past drills',
+  'drills.watchWall': 'Watch on the wall',
   'shell.planner': 'Planner',
   'shell.myShifts': 'My shifts',
   'wf.planner.title': 'Planner',

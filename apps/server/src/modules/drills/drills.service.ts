@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { TCreateDrillRequest, TDrillOrganization } from '@peakdesk/contracts';
 import { type Database, schema } from '@peakdesk/db';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
+import { notFound } from '../../http/domain-error.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hashPassword } from '../accounts/secrets.ts';
 import type { AuditService } from '../audit/audit.service.ts';
@@ -20,6 +21,15 @@ export function createDrillsService(deps: {
   prepareStore?: DrillStorePreparer[];
 }) {
   return {
+    /** The caller's own organisation, or one of its drill organisations; anything else is not found. */
+    async watchableOrgId(caller: UserCaller, orgId?: string): Promise<string> {
+      requireRole(caller, 'admin', 'supervisor');
+      if (!orgId || orgId === caller.orgId) return caller.orgId;
+      const org = await deps.accounts.getOrganization(orgId);
+      if (!org?.isDrill || org.parentOrgId !== caller.orgId) throw notFound('organization');
+      return org.id;
+    },
+
     async createDrillOrganization(caller: UserCaller, req: TCreateDrillRequest): Promise<TDrillOrganization> {
       requireRole(caller, 'admin', 'supervisor');
       const repo = deps.accounts;

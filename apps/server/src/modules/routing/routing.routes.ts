@@ -101,8 +101,18 @@ export function registerRoutingRoutes(app: FastifyInstance, s: Services) {
   // ---- supervision ----
   r.get(
     '/api/routing/wall',
-    { schema: { tags: ['routing'], response: { 200: ZWallSnapshot } } },
-    async (req) => s.routing.wallFor(await user(req)),
+    {
+      schema: {
+        tags: ['routing'],
+        // A drill organisation of the caller's may be watched as it runs.
+        querystring: z.object({ orgId: ZId.optional() }),
+        response: { 200: ZWallSnapshot },
+      },
+    },
+    async (req) => {
+      const caller = await user(req);
+      return s.routing.wallFor(caller, await s.drills.watchableOrgId(caller, req.query.orgId));
+    },
   );
   r.get(
     '/api/routing/leave-messages',

@@ -1078,9 +1078,10 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         estimateSamples: err.n,
       };
     },
-    async wallFor(caller: UserCaller) {
+    /** `orgId` other than the caller's is for watching a drill; the caller checks it is theirs to watch. */
+    async wallFor(caller: UserCaller, orgId = caller.orgId) {
       requireRole(caller, 'admin', 'supervisor');
-      return this.wall(caller.orgId);
+      return this.wall(orgId);
     },
   };
 }

@@ -17,6 +17,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useCallback, useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
 import { z } from 'zod';
 import { api } from '../../lib/api-client.ts';
 import { errorMessage } from '../../lib/form-errors.ts';
@@ -145,11 +146,16 @@ export function DrillsPage() {
             </Space>
           }
           extra={
-            current.status === 'finished' && (
-              <a href={`/api/drills/runs/${current.id}/report`} target="_blank" rel="noreferrer noopener">
-                {t('drills.report')}
-              </a>
-            )
+            <Space>
+              <Link to={`/wall?org=${current.drillOrgId}`} data-testid="drill-wall-link">
+                {t('drills.watchWall')}
+              </Link>
+              {current.status === 'finished' && (
+                <a href={`/api/drills/runs/${current.id}/report`} target="_blank" rel="noreferrer noopener">
+                  {t('drills.report')}
+                </a>
+              )}
+            </Space>
           }
         >
           <Descriptions size="small" column={2}>

@@ -26,7 +26,11 @@ export const routingApi = {
   updateRule: (ruleId: string, body: TUpdateRoutingRuleRequest): Promise<TRoutingRule> =>
     api.patch(`/api/routing/rules/${id(ruleId)}`, body, ZRoutingRule),
   deleteRule: (ruleId: string): Promise<void> => api.fire(`/api/routing/rules/${id(ruleId)}`, 'DELETE'),
-  wall: (): Promise<TWallSnapshot> => api.get('/api/routing/wall', ZWallSnapshot),
+  wall: (orgId?: string | null): Promise<TWallSnapshot> =>
+    api.get(
+      orgId ? `/api/routing/wall?orgId=${encodeURIComponent(orgId)}` : '/api/routing/wall',
+      ZWallSnapshot,
+    ),
   transfer: (conversationId: string, body: TTransferRequest): Promise<TConversation> =>
     api.post(`/api/conversations/${id(conversationId)}/transfer`, body, ZConversation),
   takeOver: (conversationId: string): Promise<TConversation> =>

@@ -1,6 +1,7 @@
 import type { TDerivedAgentState, TWallSnapshot } from '@peakdesk/contracts';
 import { Alert, Card, Col, Empty, Row, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import { useI18n } from '../../lib/i18n.ts';
 import { useRealtime } from '../../lib/realtime-context.tsx';
 import { EChart, type TChartOption } from '../../ui/echart.tsx';
@@ -40,17 +41,23 @@ export function WallPage() {
   const [wall, setWall] = useState<TWallSnapshot | null>(null);
   const alerting = useRef(new Set<string>());
 
+  // `?org=` watches a drill organisation: its pushes go to its own supervisors, so poll instead.
+  const [params] = useSearchParams();
+  const drillOrgId = params.get('org');
   useEffect(() => {
-    routingApi.wall().then(setWall, () => undefined);
-  }, []);
+    routingApi.wall(drillOrgId).then(setWall, () => undefined);
+    if (!drillOrgId) return undefined;
+    const timer = setInterval(() => routingApi.wall(drillOrgId).then(setWall, () => undefined), 2000);
+    return () => clearInterval(timer);
+  }, [drillOrgId]);
   useEffect(() => {
-    if (!realtime) return undefined;
+    if (!realtime || drillOrgId) return undefined;
     const on = (w: TWallSnapshot) => setWall(w);
     realtime.socket.on('routing:wall', on);
     return () => {
       realtime.socket.off('routing:wall', on);
     };
-  }, [realtime]);
+  }, [realtime, drillOrgId]);
 
   const alerts = useMemo(
     () =>
