@@ -51,7 +51,11 @@ type Pending = {
   req: SendRequest & { clientId: string };
   resolve: (m: TMessage) => void;
   reject: (e: Error) => void;
+  internalErrors: number;
 };
+
+/** `internal` may be passing (a restart, a deadlock retry): resend a few times, then give up on it. */
+const MAX_INTERNAL_RETRIES = 10;
 
 // Errors that a resend cannot fix: drop the message and tell the caller.
 const FINAL_ERRORS = new Set([
@@ -142,7 +146,7 @@ export class ChatClient {
   send(req: SendRequest): Promise<TMessage> {
     const withId = { ...req, clientId: req.clientId ?? newClientId() } as SendRequest & { clientId: string };
     return new Promise<TMessage>((resolve, reject) => {
-      this.outbox.push({ req: withId, resolve, reject });
+      this.outbox.push({ req: withId, resolve, reject, internalErrors: 0 });
       void this.flush();
     });
   }
@@ -266,6 +270,10 @@ export class ChatClient {
           head.resolve(result.data);
           this.receive(result.data);
         } else if (FINAL_ERRORS.has(result.error.code)) {
+          this.outbox.shift();
+          head.reject(new SendError(result.error.code, result.error.message));
+        } else if (result.error.code === 'internal' && ++head.internalErrors >= MAX_INTERNAL_RETRIES) {
+          // A server fault that persists must not block every later message behind this one.
           this.outbox.shift();
           head.reject(new SendError(result.error.code, result.error.message));
         } else {
