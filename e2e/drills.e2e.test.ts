@@ -59,7 +59,9 @@ describe('promotion drill from the web app', () => {
     await page.getByTestId('wall-group').first().waitFor({ timeout: 15_000 });
     const wall = await page.request.get(`${server.url}/api/routing/wall?orgId=${run.drillOrgId}`);
     expect(wall.status()).toBe(200);
-    const foreign = await page.request.get(`${server.url}/api/routing/wall?orgId=00000000-0000-4000-8000-000000000000`);
+    const foreign = await page.request.get(
+      `${server.url}/api/routing/wall?orgId=00000000-0000-4000-8000-000000000000`,
+    );
     expect(foreign.status()).toBe(404);
     const report = await page.request.get(`${server.url}/api/drills/runs/${run.id}/report`);
     expect(report.status()).toBe(200);
