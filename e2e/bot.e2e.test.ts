@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './lib/browser.ts';
 import { startDemoServer } from './lib/demo-server.ts';
+import { signIn } from './lib/session.ts';
 
 type Server = Awaited<ReturnType<typeof startDemoServer>>;
 let server: Server;
@@ -16,15 +17,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function signInAgent(page: Page, email: string, password: string) {
-  await page.goto(`${server.url}/login`);
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('status-switch').waitFor();
-  await page.locator('[data-status-option="online"]').click();
-  await expect.poll(() => page.getByTestId('status-switch').getAttribute('data-status')).toBe('online');
-}
+const signInAgent = (page: Page, email: string, password: string) =>
+  signIn(page, server.url, email, password, { online: true });
 
 describe('FAQ bot in real Chromium', () => {
   it('answers 亲，保价吗 from the FAQ, then 转人工 lands in the workspace with the transcript', async () => {

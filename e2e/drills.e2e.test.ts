@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './lib/browser.ts';
 import { startDemoServer } from './lib/demo-server.ts';
+import { signIn } from './lib/session.ts';
 
 type Server = Awaited<ReturnType<typeof startDemoServer>>;
 let server: Server;
@@ -20,11 +21,7 @@ describe('promotion drill from the web app', () => {
   it('a supervisor starts a drill, watches its progress and reads a clean summary', async () => {
     const login = server.demoLogins.find((l) => l.role === 'supervisor')!;
     const page = await (await browser.newContext()).newPage();
-    await page.goto(`${server.url}/login`);
-    await page.getByTestId('login-email').fill(login.email);
-    await page.getByTestId('login-password').fill(login.password);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('status-switch').waitFor();
+    await signIn(page, server.url, login.email, login.password);
     await page.goto(`${server.url}/drills`);
     await page.getByTestId('drills-page').waitFor();
 
