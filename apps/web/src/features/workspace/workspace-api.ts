@@ -16,7 +16,7 @@ export type TConversationScope = 'mine' | 'queued' | 'all';
 const ZConversationList = ZConversation.array();
 const id = encodeURIComponent;
 
-// The variables endpoint has no contract schema: any string-valued map is a valid set of variables.
+// The variables endpoint has no contract schema: every string-valued map is a valid set of variables.
 const variablesParser = {
   parse(data: unknown): TTemplateVariables {
     const vars: TTemplateVariables = {};
