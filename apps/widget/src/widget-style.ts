@@ -10,7 +10,8 @@ export const widgetCss = `
 .list{flex:1;overflow-y:auto;padding:12px;background:#f7f7f7}
 .older{display:block;margin:0 auto 8px;border:0;background:none;color:#1677ff;cursor:pointer;font-size:12px}
 .row{display:flex;margin:6px 0}.row.me{justify-content:flex-end}
-.bubble{max-width:78%;padding:8px 12px;border-radius:10px;font-size:14px;line-height:1.5;white-space:pre-wrap;word-break:break-word;background:#fff;color:#222}
+.row>div{max-width:78%;min-width:0}
+.bubble{max-width:100%;display:inline-block;padding:8px 12px;border-radius:10px;font-size:14px;line-height:1.5;white-space:pre-wrap;word-break:break-word;background:#fff;color:#222}
 .me .bubble{background:#ff5000;color:#fff}
 .sys{justify-content:center}.sys .bubble{background:none;color:#888;font-size:12px;text-align:center}
 .bubble img{max-width:200px;border-radius:6px;display:block}

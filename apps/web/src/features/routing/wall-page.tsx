@@ -76,7 +76,7 @@ export function WallPage() {
   const groupNames = wall?.groups.map((g) => g.name) ?? [];
   const queueOption: TChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('routing.lane.risk'), t('routing.lane.vip'), t('routing.lane.normal')] },
+    legend: { top: 0, data: [t('routing.lane.risk'), t('routing.lane.vip'), t('routing.lane.normal')] },
     grid: { left: 40, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: groupNames },
     yAxis: { type: 'value', minInterval: 1 },
@@ -106,7 +106,7 @@ export function WallPage() {
   };
   const slOption: TChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('routing.sl15'), t('routing.sl60')] },
+    legend: { top: 0, data: [t('routing.sl15'), t('routing.sl60')] },
     grid: { left: 40, right: 16, top: 36, bottom: 28 },
     xAxis: { type: 'category', data: groupNames },
     yAxis: { type: 'value', max: 100, axisLabel: { formatter: '{value}%' } },
