@@ -14,19 +14,13 @@ import type { TAck, TClientToServerEvents, TMessage, TServerToClientEvents } fro
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { createStorage, freePort, type Storage, spawnEcho, spawnServer } from './lib/server-process.ts';
-import { parseFlags, percentile, round, sleep } from './lib/stats.ts';
+import { parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
 import { seedLoadTenant, setStatus, startVisitor } from './lib/tenant-api.ts';
 
 type PdSocket = Socket<TServerToClientEvents, TClientToServerEvents>;
 
 const flags = parseFlags(process.argv.slice(2));
-const num = (name: string, dflt: number) => {
-  const v = flags.get(name);
-  if (v === undefined || v === true) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: "${v}" is not a positive number`);
-  return n;
-};
+const num = (name: string, dflt: number) => positiveFlag(flags, name, dflt);
 const asJson = flags.has('json');
 const dbKind = (flags.get('db') ?? 'pglite') as string;
 if (dbKind !== 'pglite' && dbKind !== 'postgres')

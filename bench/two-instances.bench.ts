@@ -18,19 +18,13 @@ import type { TAck, TClientToServerEvents, TMessage, TServerToClientEvents } fro
 import { io, type Socket } from 'socket.io-client';
 import { cpuMsOf } from './lib/memory.ts';
 import { createStorage, freePort, type ServerProcess, spawnServer } from './lib/server-process.ts';
-import { median, parseFlags, percentile, round, sleep } from './lib/stats.ts';
+import { median, parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
 import { seedLoadTenant, setStatus, startVisitor } from './lib/tenant-api.ts';
 
 type PdSocket = Socket<TServerToClientEvents, TClientToServerEvents>;
 
 const flags = parseFlags(process.argv.slice(2));
-const num = (name: string, dflt: number) => {
-  const v = flags.get(name);
-  if (v === undefined || v === true) return dflt;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: "${v}" is not a positive number`);
-  return n;
-};
+const num = (name: string, dflt: number) => positiveFlag(flags, name, dflt);
 const asJson = flags.has('json');
 const DURATION_MS = num('duration', 10) * 1000;
 const WARMUP_MS = Math.min(2000, DURATION_MS / 4);

@@ -24,6 +24,15 @@ export function parseFlags(argv: string[]): Map<string, string | true> {
   return flags;
 }
 
+/** A positive number flag (`--name 5`), or the default when absent; anything else is a clear error. */
+export function positiveFlag(flags: Map<string, string | true>, name: string, dflt: number): number {
+  const v = flags.get(name);
+  if (v === undefined || v === true) return dflt;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name}: "${v}" is not a positive number`);
+  return n;
+}
+
 /** Median (mean of the two middle values for an even count); NaN for an empty sample. */
 export function median(sample: number[]): number {
   if (sample.length === 0) return Number.NaN;
