@@ -2,6 +2,7 @@ import type { TAuditEntry, TUser } from '@peakdesk/contracts';
 import { Button, Table, type TableColumnsType, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
+import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
 
@@ -55,12 +56,9 @@ export function AuditPage() {
 
   return (
     <div className="pd-page">
-      <div className="pd-page__header">
-        <Typography.Title level={4} className="pd-page__title">
-          {t('admin.audit.title')}
-        </Typography.Title>
+      <PageHeader title={t('admin.audit.title')}>
         <Button onClick={() => void audit.reload()}>{t('common.refresh')}</Button>
-      </div>
+      </PageHeader>
       <Table<TAuditEntry>
         rowKey="id"
         size="small"

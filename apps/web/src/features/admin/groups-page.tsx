@@ -1,8 +1,9 @@
 import type { TSkillGroup } from '@peakdesk/contracts';
-import { App, Button, Form, Input, InputNumber, Modal, Table, type TableColumnsType, Typography } from 'antd';
+import { App, Button, Form, Input, InputNumber, Modal, Table, type TableColumnsType } from 'antd';
 import { useEffect, useState } from 'react';
 import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
+import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi, type TGroupInput } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
 
@@ -60,14 +61,11 @@ export function GroupsPage() {
 
   return (
     <div className="pd-page">
-      <div className="pd-page__header">
-        <Typography.Title level={4} className="pd-page__title">
-          {t('admin.groups.title')}
-        </Typography.Title>
+      <PageHeader title={t('admin.groups.title')}>
         <Button type="primary" onClick={() => setEditing(null)}>
           {t('admin.groups.new')}
         </Button>
-      </div>
+      </PageHeader>
       <Table<TSkillGroup>
         rowKey="id"
         loading={groups.isLoading}

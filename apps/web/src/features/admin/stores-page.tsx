@@ -3,6 +3,7 @@ import { App, Button, Form, Input, Modal, Select, Table, type TableColumnsType, 
 import { useEffect, useState } from 'react';
 import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
+import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi, type TAdminStore, type TStoreInput } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
 
@@ -105,14 +106,11 @@ export function StoresPage() {
 
   return (
     <div className="pd-page">
-      <div className="pd-page__header">
-        <Typography.Title level={4} className="pd-page__title">
-          {t('admin.stores.title')}
-        </Typography.Title>
+      <PageHeader title={t('admin.stores.title')}>
         <Button type="primary" onClick={() => setEditing(null)}>
           {t('admin.stores.new')}
         </Button>
-      </div>
+      </PageHeader>
       <Table<TAdminStore>
         rowKey="id"
         loading={stores.isLoading}

@@ -13,6 +13,7 @@ import {
 import { useState } from 'react';
 import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
+import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi, type TApiToken, type TCreatedToken } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
 
@@ -98,14 +99,11 @@ export function TokensPage() {
 
   return (
     <div className="pd-page">
-      <div className="pd-page__header">
-        <Typography.Title level={4} className="pd-page__title">
-          {t('admin.tokens.title')}
-        </Typography.Title>
+      <PageHeader title={t('admin.tokens.title')}>
         <Button type="primary" onClick={() => setIsCreating(true)}>
           {t('admin.tokens.new')}
         </Button>
-      </div>
+      </PageHeader>
       <Table<TApiToken>
         rowKey="id"
         loading={tokens.isLoading}

@@ -12,11 +12,11 @@ import {
   Table,
   type TableColumnsType,
   Tag,
-  Typography,
 } from 'antd';
 import { useEffect, useState } from 'react';
 import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
+import { PageHeader } from '../../ui/page-header.tsx';
 import { useMe } from '../auth/session-context.tsx';
 import { adminApi } from './admin-api.ts';
 import { useAdminList } from './use-admin-list.ts';
@@ -183,14 +183,11 @@ export function UsersPage() {
   const isCreating = editing === null;
   return (
     <div className="pd-page">
-      <div className="pd-page__header">
-        <Typography.Title level={4} className="pd-page__title">
-          {t('admin.users.title')}
-        </Typography.Title>
+      <PageHeader title={t('admin.users.title')}>
         <Button type="primary" onClick={() => setEditing(null)}>
           {t('admin.users.new')}
         </Button>
-      </div>
+      </PageHeader>
       <Table<TUser>
         rowKey="id"
         loading={users.isLoading}
