@@ -27,12 +27,26 @@ describe('live chat in real Chromium', () => {
     await signInAgent(agentPage, agentLogin.email, agentLogin.password);
 
     const customerPage = await (await browser.newContext()).newPage();
+    // A slow network: the widget's session request takes 1.5 s, and the buyer writes before it is back.
+    await customerPage.route('**/api/widget/session', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
     await customerPage.goto(`${server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
     // The demo stores are bot-first: asking for a person (转人工) hands the chat to an agent at once.
     const question = '转人工，你好，我的订单什么时候发货？';
     await customerPage.getByTestId('pd-widget-input').fill(question);
     await customerPage.getByTestId('pd-widget-send').click();
+    // Shown at once as "sending", then stored (it gets a seq) once the connection is up.
+    await customerPage
+      .locator('[data-testid="pd-widget-message"][data-sender-type="customer"][data-pending="true"]')
+      .waitFor();
+    await customerPage
+      .locator('[data-testid="pd-widget-message"][data-sender-type="customer"][data-seq]', {
+        hasText: question,
+      })
+      .waitFor({ timeout: 15_000 });
 
     // The agent (the only one online) is assigned the conversation and sees the question.
     const item = agentPage.getByTestId('conversation-item').first();

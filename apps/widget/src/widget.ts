@@ -67,6 +67,10 @@ class PeakDeskWidget {
   private readonly olderButton: HTMLButtonElement;
   private session: TWidgetSession | null = null;
   private client: ChatClient | null = null;
+  /** The session request and socket set-up; a send written before it finished waits for it. */
+  private opening: Promise<void> | null = null;
+  /** One conversation open at a time: two quick sends must not open two conversations. */
+  private conversationOpening: Promise<string> | null = null;
   private conversation: TConversation | null = null;
   private queue: TQueuePosition | null = null;
   private readonly rows = new Map<
@@ -88,7 +92,7 @@ class PeakDeskWidget {
     style.textContent = widgetCss;
     this.button = el('button', 'btn', this.t.open);
     this.button.dataset.testid = 'pd-widget-button';
-    this.button.addEventListener('click', () => void this.open());
+    this.button.addEventListener('click', () => void this.open().catch(() => {}));
 
     const head = el('div', 'head');
     const title = el('b', undefined, this.t.title);
@@ -161,9 +165,22 @@ class PeakDeskWidget {
     return data;
   }
 
-  private async open() {
+  private open(): Promise<void> {
     this.toggle(true);
-    if (this.session) return;
+    if (!this.opening)
+      this.opening = this.connect().catch((e: unknown) => {
+        // Let the next click or send try again instead of leaving the widget stuck on "connecting".
+        this.opening = null;
+        this.session = null;
+        this.client?.close();
+        this.client = null;
+        this.setBanner(this.t.connectFailed);
+        throw e;
+      });
+    return this.opening;
+  }
+
+  private async connect() {
     this.setBanner(this.t.connecting);
     const key = `peakdesk:vt:${this.o.storeId}`;
     const saved = localStorage.getItem(key) ?? undefined;
@@ -271,42 +288,54 @@ class PeakDeskWidget {
     this.banner.classList.toggle('hidden', text === '');
   }
 
-  private async ensureConversation(firstMessage?: string): Promise<string> {
-    if (!this.client) throw new Error('not connected');
-    if (this.conversation && this.conversation.status !== 'closed') return this.conversation.id;
-    const c = await this.client.openConversation('store_page', firstMessage);
-    this.onConversation(c);
-    return c.id;
+  /** Waits for the connection (a customer may write before it is up), then for the conversation. */
+  private async ensureConversation(firstMessage?: string): Promise<{ client: ChatClient; id: string }> {
+    await this.open();
+    const client = this.client;
+    if (!client) throw new Error(this.t.connectFailed);
+    if (this.conversation && this.conversation.status !== 'closed')
+      return { client, id: this.conversation.id };
+    if (!this.conversationOpening)
+      this.conversationOpening = client
+        .openConversation('store_page', firstMessage)
+        .then((c) => {
+          this.onConversation(c);
+          return c.id;
+        })
+        .finally(() => {
+          this.conversationOpening = null;
+        });
+    return { client, id: await this.conversationOpening };
   }
 
   private async sendText() {
     const body = this.input.value;
-    if (!body.trim() || !this.client) return;
+    if (!body.trim()) return;
     this.input.value = '';
     this.stopTyping();
-    const conversationId = await this.ensureConversation(body);
+    // Shown at once as "sending"; it goes out as soon as the connection and conversation are ready.
     const clientId = newClientId('w');
     this.renderPending(clientId, body);
     try {
-      await this.client.send({ conversationId, type: 'text', body, clientId });
+      const { client, id } = await this.ensureConversation(body);
+      await client.send({ conversationId: id, type: 'text', body, clientId });
     } catch (e) {
       this.markFailed(clientId, e instanceof Error ? e.message : String(e));
     }
   }
 
   private async sendImage(file: File) {
-    if (!this.client) return;
-    const conversationId = await this.ensureConversation();
     const clientId = newClientId('w');
     this.renderPending(clientId, `[${this.t.image}] ${file.name}`);
     try {
+      const { client, id: conversationId } = await this.ensureConversation();
       const att = await this.api<{ id: string }>(
         'POST',
         `/api/conversations/${conversationId}/attachments`,
         file,
         file.type || 'application/octet-stream',
       );
-      await this.client.send({ conversationId, type: 'image', attachmentId: att.id, clientId });
+      await client.send({ conversationId, type: 'image', attachmentId: att.id, clientId });
     } catch (e) {
       this.markFailed(clientId, e instanceof Error ? e.message : String(e));
     }
