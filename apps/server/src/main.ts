@@ -96,7 +96,6 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         shuttingDown = true;
-        services.drillRuns.stopAll();
         wallFeed.stop();
         services.routing.stop();
         await services.timers.stop();
@@ -105,6 +104,7 @@ export async function startServer(
         const deadline = Date.now() + 10_000;
         while (gateway.inFlight() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
         logger.debug({ inFlight: gateway.inFlight(), ms: Date.now() - deadline + 10_000 }, 'drained');
+        await services.drillRuns.stopAll();
         rateLimitRedis?.disconnect();
         await db.close();
         logger.info('peakdesk stopped');

@@ -99,7 +99,13 @@ export async function createServices(
   });
   // Known once the server listens (main sets it); drills call this instance's public API.
   const selfUrl = { current: `http://127.0.0.1:${config.port}` };
-  const drillRuns = createDrillRunner({ drills, selfUrl: () => selfUrl.current });
+  const drillRuns = createDrillRunner({
+    db,
+    drills,
+    selfUrl: () => selfUrl.current,
+    instanceId: config.instanceId,
+    logger,
+  });
 
   const workforce = createWorkforceService({ db, audit, accounts: accounts.repo });
 

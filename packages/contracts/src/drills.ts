@@ -39,7 +39,8 @@ export const ZDrillRun = z.object({
   id: ZId,
   status: z.enum(['running', 'finished', 'failed']),
   drillOrgId: ZId,
-  supervisor: z.object({ email: z.string(), password: z.string() }),
+  /** The password is in the answer to the start request only; it is never stored. */
+  supervisor: z.object({ email: z.string(), password: z.string().nullable() }),
   settings: ZStartDrillRunRequest,
   progress: z
     .object({

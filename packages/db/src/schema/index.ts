@@ -1,3 +1,4 @@
+export * from './drills.schema.ts';
 export * from './foundation.schema.ts';
 export * from './knowledge.schema.ts';
 export * from './routing.schema.ts';

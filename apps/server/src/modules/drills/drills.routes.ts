@@ -47,6 +47,6 @@ export function registerDrillsRoutes(app: FastifyInstance, s: Services) {
           'content-security-policy',
           "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
         )
-        .send(s.drillRuns.report(await user(req), req.params.id)),
+        .send(await s.drillRuns.report(await user(req), req.params.id)),
   );
 }

@@ -44,6 +44,8 @@ export function DrillsPage() {
   const { message } = App.useApp();
   const [runs, setRuns] = useState<TDrillRun[]>([]);
   const [isStarting, setIsStarting] = useState(false);
+  // The drill supervisor's password comes only in the answer to "start" (it is never stored).
+  const [passwords, setPasswords] = useState<Record<string, string>>({});
   const [form] = Form.useForm<TForm>();
 
   const load = useCallback(() => {
@@ -70,7 +72,9 @@ export function DrillsPage() {
         agents: values.agents,
         concurrency: values.concurrency,
       };
-      await api.post('/api/drills/runs', body, ZDrillRun);
+      const run = await api.post('/api/drills/runs', body, ZDrillRun);
+      const password = run.supervisor.password;
+      if (password) setPasswords((p) => ({ ...p, [run.id]: password }));
       message.success(t('drills.started'));
       load();
     } catch (e) {
@@ -160,7 +164,8 @@ export function DrillsPage() {
         >
           <Descriptions size="small" column={2}>
             <Descriptions.Item label={t('drills.supervisorLogin')}>
-              {current.supervisor.email} / {current.supervisor.password}
+              {current.supervisor.email} /{' '}
+              {passwords[current.id] ?? current.supervisor.password ?? t('drills.passwordShownOnce')}
             </Descriptions.Item>
             <Descriptions.Item label={t('drills.startedAt')}>
               {formatDateTime(language, current.startedAt)}
