@@ -185,7 +185,18 @@ export const ZRosterAssignment = z.object({
 });
 export type TRosterAssignment = z.infer<typeof ZRosterAssignment>;
 
-export const ZScheduleStatus = z.enum(['optimal', 'time-limit', 'understaffed', 'no-solution']);
+/**
+ * `time-limit-heuristic`: the solver's time ran out before it beat the greedy starting plan, which is
+ * what the version holds. `no-solution` is no longer produced (there is always the greedy plan); kept so
+ * versions stored before remain readable.
+ */
+export const ZScheduleStatus = z.enum([
+  'optimal',
+  'time-limit',
+  'understaffed',
+  'time-limit-heuristic',
+  'no-solution',
+]);
 export const ZPlanSchedule = z.object({
   status: ZScheduleStatus,
   message: z.string(),

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { splitIntoBlocks } from './schedule-decomposition.ts';
 import { buildScheduleModel, countShiftOptions, hasIndependentBreakWindows } from './schedule-formulation.ts';
-import { type ScheduleRequest, type ScheduleResult, solveScheduleWith } from './schedule-solver.ts';
+import { greedySchedule } from './schedule-heuristic.ts';
+import { type ScheduleRequest, solveScheduleWith } from './schedule-solver.ts';
 import { closeScheduleSolverWorkers } from './schedule-solver-pool.ts';
+import { checkPlan, expectFeasible, objectiveOf } from './schedule-test-support.ts';
 import { expandShiftCandidates, type ShiftDefinitions, type ShiftType } from './shift-model.ts';
 
 const HOUR = 3_600_000;
@@ -11,40 +13,6 @@ const DAY = Date.UTC(2024, 10, 11);
 
 function hourly(fromHour: number, required: number[]) {
   return required.map((r, i) => ({ start: DAY + (fromHour + i) * HOUR, required: r }));
-}
-
-/** Checks a plan independently of the solver: breaks inside their windows, coverage and cost recomputed. */
-function checkPlan(request: ScheduleRequest, result: ScheduleResult) {
-  const { definitions } = request;
-  const step = definitions.intervalMinutes * MINUTE;
-  const first = Math.min(...request.requirements.map((r) => r.start));
-  const scheduled = new Map<number, number>();
-  let cost = 0;
-  for (const shift of result.shifts) {
-    const type = definitions.shiftTypes.find((t) => t.name === shift.type) as ShiftType;
-    expect(shift.end - shift.start).toBe(type.lengthMinutes * MINUTE);
-    const rules = type.breaks ?? [];
-    expect(shift.breaks).toHaveLength(rules.length);
-    shift.breaks.forEach((b, i) => {
-      const rule = rules[i] as NonNullable<ShiftType['breaks']>[number];
-      const offset = (b.start - shift.start) / MINUTE;
-      expect(offset).toBeGreaterThanOrEqual(rule.earliestAfterStartMinutes);
-      expect(offset).toBeLessThanOrEqual(rule.latestAfterStartMinutes);
-      expect(b.end - b.start).toBe(rule.lengthMinutes * MINUTE);
-      if (i > 0) expect(b.start).toBeGreaterThanOrEqual((shift.breaks[i - 1] as { end: number }).end);
-    });
-    for (let t = shift.start; t < shift.end; t += step) {
-      if (shift.breaks.some((b) => t >= b.start && t < b.end)) continue;
-      scheduled.set(t, (scheduled.get(t) ?? 0) + shift.count);
-    }
-    cost += type.cost * shift.count;
-  }
-  expect(cost).toBeCloseTo(result.cost, 9);
-  for (const row of result.coverage) {
-    expect(row.scheduled).toBe(scheduled.get(row.start) ?? 0);
-    if (result.status !== 'understaffed') expect(row.scheduled).toBeGreaterThanOrEqual(row.required);
-  }
-  expect(result.coverage[0]?.start).toBe(first);
 }
 
 /** mulberry32: a small deterministic generator for the equivalence cases. */
@@ -166,6 +134,22 @@ describe('implicit break formulation', () => {
         checkPlan(request, implicit.result);
       }
       checkPlan(request, explicit.result);
+      // The greedy start HiGHS was given is a feasible point of both models (with slack if it is short).
+      const grid = { start: DAY + 6 * HOUR, required: request.requirements.map((r) => r.required) };
+      const greedy = greedySchedule(request.definitions, grid);
+      for (const formulation of ['implicit', 'explicit'] as const) {
+        const built = buildScheduleModel(request.definitions, grid, greedy.shortfall > 0 ? 1000 : null, {
+          formulation,
+        });
+        const start = built.encode(greedy.shifts);
+        expectFeasible(built.model, start);
+        expect(objectiveOf(built.model, start)).toBeCloseTo(greedy.cost + 1000 * greedy.shortfall, 6);
+      }
+      // Never better than the proven optimum: shortfall first, then cost.
+      expect(greedy.shortfall).toBeGreaterThanOrEqual(explicit.result.shortfall - 1e-9);
+      if (greedy.shortfall === explicit.result.shortfall) {
+        expect(greedy.cost).toBeGreaterThanOrEqual(explicit.result.cost - 1e-6);
+      }
     }
   }, 120_000);
 

@@ -54,9 +54,16 @@ export type ScheduleModel = {
   shiftColumns: number;
   /** Turns a (MIP-feasible) column vector into concrete shifts with breaks. */
   decode(colValue: ArrayLike<number>): DecodedShift[];
+  /**
+   * The inverse: the column vector of concrete shifts (breaks inside their windows), with running totals
+   * and under-coverage slack filled in — a start for HiGHS. Feasible when the shifts respect the caps
+   * (and, without slack, cover the requirement).
+   */
+  encode(shifts: readonly DecodedShift[]): number[];
 };
 
 type Entry = [col: number, value: number];
+type ColumnRole = 'running-total' | 'slack';
 
 class ModelBuilder {
   readonly colCost: number[] = [];
@@ -67,12 +74,47 @@ class ModelBuilder {
   readonly rowStarts: number[] = [];
   readonly indices: number[] = [];
   readonly values: number[] = [];
+  /** How `encode` fills a column the shifts do not set: from its defining equality row, or as slack. */
+  readonly derived: (ColumnRole | null)[] = [];
 
-  addColumn(cost: number, upper: number, integer: boolean): number {
+  addColumn(cost: number, upper: number, integer: boolean, role: ColumnRole | null = null): number {
     this.colCost.push(cost);
     this.colUpper.push(upper);
     this.integrality.push(integer ? 1 : 0);
+    this.derived.push(role);
     return this.colCost.length - 1;
+  }
+
+  /**
+   * Completes a column vector whose shift and break columns are set: each running total from its row
+   * (rows are added in the order the totals depend on each other), each slack to what its row lacks.
+   */
+  complete(colValue: number[]): number[] {
+    const known = this.derived.map((role) => role === null);
+    for (let r = 0; r < this.rowLower.length; r++) {
+      const from = this.rowStarts[r] as number;
+      const to = this.rowStarts[r + 1] ?? this.indices.length;
+      let unknown = -1;
+      let coefficient = 0;
+      let sum = 0;
+      for (let k = from; k < to; k++) {
+        const col = this.indices[k] as number;
+        const value = this.values[k] as number;
+        if (known[col]) sum += value * (colValue[col] ?? 0);
+        else {
+          unknown = col;
+          coefficient = value;
+        }
+      }
+      if (unknown < 0) continue;
+      const lower = this.rowLower[r] as number;
+      colValue[unknown] =
+        this.derived[unknown] === 'running-total'
+          ? (lower - sum) / coefficient
+          : Math.min(this.colUpper[unknown] as number, Math.max(0, (lower - sum) / coefficient));
+      known[unknown] = true;
+    }
+    return colValue;
   }
 
   addRow(entries: readonly Entry[], lower: number, upper: number): void {
@@ -130,7 +172,11 @@ export function hasIndependentBreakWindows(type: ShiftType): boolean {
 }
 
 /** Start times of a type inside the horizon, ascending (starts repeat every calendar day). */
-function typeStarts(type: ShiftType, horizonStart: WallClockMs, horizonEnd: WallClockMs): WallClockMs[] {
+export function typeStarts(
+  type: ShiftType,
+  horizonStart: WallClockMs,
+  horizonEnd: WallClockMs,
+): WallClockMs[] {
   const earliest = parseClockTime(type.startEarliest) ?? 0;
   const latest = parseClockTime(type.startLatest) ?? 0;
   const starts: WallClockMs[] = [];
@@ -210,7 +256,7 @@ function addChainLinking(builder: ModelBuilder, x: number[], y: number[], window
       entries.push([y[p] as number, 1]);
     if (previous !== null) entries.push([previous, 1]);
     if (m < windows.length - 1) {
-      previous = builder.addColumn(0, Number.POSITIVE_INFINITY, false);
+      previous = builder.addColumn(0, Number.POSITIVE_INFINITY, false, 'running-total');
       entries.push([previous, -1]);
     }
     builder.addRow(entries, 0, 0);
@@ -219,7 +265,7 @@ function addChainLinking(builder: ModelBuilder, x: number[], y: number[], window
   windows.forEach((w, m) => {
     if (m === 0) return;
     const before = windows[m - 1] as Window;
-    const t = builder.addColumn(0, Number.POSITIVE_INFINITY, false);
+    const t = builder.addColumn(0, Number.POSITIVE_INFINITY, false, 'running-total');
     const entries: Entry[] = [
       [t, 1],
       [x[m - 1] as number, -1],
@@ -265,6 +311,12 @@ export function buildScheduleModel(
   const coverage: Entry[][] = grid.required.map(() => []);
   const shiftCols: { col: number; typeIndex: number; day: number }[] = [];
   const decoders: ((colValue: ArrayLike<number>, out: DecodedShift[]) => void)[] = [];
+  // Per type: adds a concrete shift's counts to its shift and break columns.
+  const encoders = new Map<number, (shift: DecodedShift, colValue: number[]) => void>();
+  const addTo = (colValue: number[], col: number | undefined, count: number, what: string) => {
+    if (col === undefined) throw new Error(`schedule solver: ${what} is not a column of the model`);
+    colValue[col] = (colValue[col] ?? 0) + count;
+  };
   const implicitTypes = new Set<number>();
   if (formulation === 'implicit') {
     definitions.shiftTypes.forEach((type, k) => {
@@ -290,6 +342,13 @@ export function buildScheduleModel(
       shiftCols.push({ col, typeIndex: c.typeIndex, day: c.day });
       return col;
     });
+    const byCovers = new Map(candidates.map((c, i) => [`${c.typeIndex}|${c.day}|${c.covers}`, cols[i]]));
+    for (const k of explicitIndex) {
+      encoders.set(k, (shift, colValue) => {
+        const day = Math.floor(startOfDay(shift.start) / DAY_MS);
+        addTo(colValue, byCovers.get(`${k}|${day}|${shift.covers}`), shift.count, 'a shift option');
+      });
+    }
     decoders.push((colValue, out) => {
       candidates.forEach((c, i) => {
         const count = Math.round(colValue[cols[i] ?? -1] ?? 0);
@@ -314,8 +373,10 @@ export function buildScheduleModel(
       l: r.latestAfterStartMinutes / interval,
       len: r.lengthMinutes / interval,
     }));
+    // breakCols[b]: grid index of a break start → its column (runs of one rule never share a time).
+    const breakCols = rules.map(() => new Map<number, number>());
     // groups[b] = chain-overlapping runs of starts with the break columns of their windows.
-    const groups = rules.map((rule) => {
+    const groups = rules.map((rule, b) => {
       const runs: { members: number[]; first: number; cols: number[] }[] = [];
       starts.forEach((s, i) => {
         const last = runs[runs.length - 1];
@@ -332,6 +393,7 @@ export function buildScheduleModel(
           const col = builder.addColumn(0, Number.POSITIVE_INFINITY, true);
           for (let t = p; t < Math.min(p + rule.len, intervalCount); t++) coverage[t]?.push([col, -1]);
           run.cols.push(col);
+          breakCols[b]?.set(p, col);
         }
         const x = run.members.map((i) => (starts[i] as { col: number }).col);
         const windows = run.members.map((i) => {
@@ -342,6 +404,14 @@ export function buildScheduleModel(
         else addDenseLinking(builder, x, run.cols, windows);
       }
       return runs;
+    });
+    const startCols = new Map(starts.map((s) => [s.start, s.col]));
+    encoders.set(k, (shift, colValue) => {
+      addTo(colValue, startCols.get(shift.start), shift.count, `a ${type.name} start`);
+      shift.breaks.forEach((br, b) => {
+        const p = Math.round((br.start - grid.start) / step);
+        addTo(colValue, breakCols[b]?.get(p), shift.count, `a ${type.name} break time`);
+      });
     });
     decoders.push((colValue, out) => {
       const counts = starts.map((s) => Math.round(colValue[s.col] ?? 0));
@@ -406,7 +476,7 @@ export function buildScheduleModel(
   grid.required.forEach((r, t) => {
     if (r <= 0) return;
     const entries = coverage[t] ?? [];
-    if (penalty !== null) entries.push([builder.addColumn(penalty, r, false), 1]);
+    if (penalty !== null) entries.push([builder.addColumn(penalty, r, false, 'slack'), 1]);
     // An interval no shift can cover, without slack: keep the row so HiGHS reports the model infeasible.
     if (entries.length === 0) entries.push([0, 0]);
     builder.addRow(entries, r, Number.POSITIVE_INFINITY);
@@ -453,6 +523,15 @@ export function buildScheduleModel(
       const out: DecodedShift[] = [];
       for (const decode of decoders) decode(colValue, out);
       return out;
+    },
+    encode(shifts) {
+      const colValue = new Array<number>(builder.colCost.length).fill(0);
+      for (const shift of shifts) {
+        const encodeShift = encoders.get(shift.typeIndex);
+        if (!encodeShift) throw new Error(`schedule solver: no shift type ${shift.typeIndex}`);
+        encodeShift(shift, colValue);
+      }
+      return builder.complete(colValue);
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   type Formulation,
   type MipModel,
 } from './schedule-formulation.ts';
+import { greedySchedule, type HeuristicPlan } from './schedule-heuristic.ts';
 import { type HighsOptionValue, type SolveJob, solveInWorker } from './schedule-solver-pool.ts';
 import { isOnIntervalGrid, type ShiftDefinitions, validateShiftDefinitions } from './shift-model.ts';
 import { formatIsoTimestamp, MINUTE_MS, type WallClockMs } from './time.ts';
@@ -26,9 +27,12 @@ export type ScheduleRequest = {
  * optimal: coverage met, cost proven within `mipRelGap` of the optimum.
  * time-limit: coverage met, but the time limit stopped the proof; see `gap`.
  * understaffed: the caps make full coverage impossible; the plan minimises under-coverage first.
- * no-solution: the time limit passed before any schedule was found.
+ * time-limit-heuristic: the time limit passed before HiGHS found a plan better than the greedy one it
+ *   was started from (for a block, or at all), so that part is the greedy plan; `gap` is against HiGHS's
+ *   bound when it has one, and `shortfall` says whether the greedy plan covers everything.
+ * There is always a plan: the greedy one exists before HiGHS starts.
  */
-export type ScheduleStatus = 'optimal' | 'time-limit' | 'understaffed' | 'no-solution';
+export type ScheduleStatus = 'optimal' | 'time-limit' | 'understaffed' | 'time-limit-heuristic';
 
 export type ScheduledShift = {
   type: string;
@@ -115,6 +119,8 @@ export type SolverTuning = {
   highsOptions?: Record<string, HighsOptionValue>;
   /** Solve independent blocks (e.g. days no shift links) separately (default true). */
   decompose?: boolean;
+  /** Hand HiGHS the greedy plan as its first incumbent (default true; tests switch it off). */
+  warmStart?: boolean;
   /** Write HiGHS's log to stderr. */
   log?: boolean;
 };
@@ -127,6 +133,11 @@ export type SolveDiagnostics = {
   blocks: number;
   nodes: number | null;
   highsSeconds: number;
+  /** The greedy plan: its cost, shortfall and build time, and whether HiGHS took it as a start. */
+  heuristic: { cost: number; shortfall: number; seconds: number };
+  startAccepted: boolean | null;
+  /** Blocks whose plan is the greedy one because HiGHS had none at its time limit. */
+  heuristicBlocks: number;
 };
 
 type SolvedAnswer = {
@@ -138,6 +149,8 @@ type SolvedAnswer = {
   seconds: number;
   nodes: number | null;
   blocks: number;
+  heuristicBlocks: number;
+  startAccepted: boolean | null;
 };
 
 type BlockSolveOptions = Omit<SolveJob, 'model'> & { decompose: boolean };
@@ -145,7 +158,8 @@ type BlockSolveOptions = Omit<SolveJob, 'model'> & { decompose: boolean };
 /**
  * Solves the model block by block (see `splitIntoBlocks`), one HiGHS run per block in the pooled worker,
  * sharing the time limit in proportion to block size (time a block leaves unused passes on). The
- * objective and bound are sums over blocks; the whole is optimal when every block is.
+ * objective and bound are sums over blocks; the whole is optimal when every block is. With a `start`
+ * (a feasible column vector), a block HiGHS has no plan for at its limit keeps the start's values.
  */
 async function solveBlocks(model: MipModel, options: BlockSolveOptions): Promise<SolvedAnswer> {
   const { decompose, ...job } = options;
@@ -163,28 +177,54 @@ async function solveBlocks(model: MipModel, options: BlockSolveOptions): Promise
     seconds: 0,
     nodes: 0,
     blocks: blocks.length,
+    heuristicBlocks: 0,
+    startAccepted: null,
   };
   let sizeLeft = blocks.reduce((sum, b) => sum + b.cols.length, 0);
   for (const block of blocks) {
     const remaining = job.timeLimitSeconds - (performance.now() - started) / 1000;
     const share = Math.max(0.1, (remaining * block.cols.length) / Math.max(1, sizeLeft));
     sizeLeft -= block.cols.length;
-    const answer = await solveInWorker({ ...job, model: block.model, timeLimitSeconds: share });
+    const start = job.start ? block.cols.map((c) => job.start?.[c] ?? 0) : undefined;
+    const answer = await solveInWorker({
+      ...job,
+      model: block.model,
+      timeLimitSeconds: share,
+      ...(start ? { start } : {}),
+    });
     if (!answer.ok) throw new Error(`schedule solver failed: ${answer.message}`);
     if (job.log) for (const line of answer.log) process.stderr.write(`${line}\n`);
     merged.seconds += answer.seconds;
     merged.nodes = merged.nodes === null || answer.nodes === null ? null : merged.nodes + answer.nodes;
-    if (!answer.hasSolution) {
-      return { ...merged, status: answer.status, hasSolution: false, objective: null, colValue: [] };
+    if (answer.startAccepted !== null) {
+      merged.startAccepted = (merged.startAccepted ?? true) && answer.startAccepted;
     }
-    const objective = answer.objective ?? 0;
+    let colValue = answer.colValue;
+    let objective = answer.objective ?? 0;
+    const startObjective = start?.reduce((sum, v, i) => sum + v * (block.model.colCost[i] ?? 0), 0);
+    if (!answer.hasSolution) {
+      // The start is feasible, so only a limit (time, in practice) leaves HiGHS without a plan.
+      if (!start || startObjective === undefined || answer.status === 'infeasible') {
+        return { ...merged, status: answer.status, hasSolution: false, objective: null, colValue: [] };
+      }
+      colValue = start;
+      objective = startObjective;
+      merged.heuristicBlocks++;
+    } else if (
+      startObjective !== undefined &&
+      answer.status !== 'optimal' &&
+      objective >= startObjective - 1e-6
+    ) {
+      // Stopped holding only the start it was given: the plan is still the greedy one.
+      merged.heuristicBlocks++;
+    }
     // A block without integer columns is an LP: HiGHS reports no MIP bound, its optimum is the bound.
     const bound = answer.dualBound ?? (answer.status === 'optimal' ? objective : null);
     merged.objective = (merged.objective ?? 0) + objective;
     merged.dualBound = merged.dualBound === null || bound === null ? null : merged.dualBound + bound;
     if (answer.status !== 'optimal') merged.status = answer.status;
     block.cols.forEach((c, i) => {
-      colValue[c] = answer.colValue[i] ?? 0;
+      merged.colValue[c] = colValue[i] ?? 0;
     });
   }
   return merged;
@@ -216,7 +256,24 @@ export async function solveScheduleWith(
   const grid = buildGrid(request.requirements, definitions.intervalMinutes);
   const candidateCount = countShiftOptions(definitions, grid.start, grid.required.length);
   const started = performance.now();
-  const diagnostics: SolveDiagnostics = { columns: 0, rows: 0, blocks: 0, nodes: null, highsSeconds: 0 };
+  // The greedy plan first (milliseconds): HiGHS starts from it, and it stands in for HiGHS when the time
+  // limit passes before HiGHS has a plan (a cold worker on a loaded machine can spend the limit on setup).
+  const heuristic: HeuristicPlan = greedySchedule(definitions, grid);
+  const warmStart = tuning.warmStart ?? true;
+  const diagnostics: SolveDiagnostics = {
+    columns: 0,
+    rows: 0,
+    blocks: 0,
+    nodes: null,
+    highsSeconds: 0,
+    heuristic: {
+      cost: heuristic.cost,
+      shortfall: heuristic.shortfall,
+      seconds: (performance.now() - started) / 1000,
+    },
+    startAccepted: null,
+    heuristicBlocks: 0,
+  };
 
   const attempt = async (penalty: number | null) => {
     const built = buildScheduleModel(definitions, grid, penalty, {
@@ -225,16 +282,24 @@ export async function solveScheduleWith(
     });
     diagnostics.columns = built.model.numCols;
     diagnostics.rows = built.model.numRows;
+    // Without slack the greedy plan is a feasible start only when it covers everything.
+    const start =
+      warmStart && (penalty !== null || heuristic.shortfall <= 1e-9)
+        ? built.encode(heuristic.shifts)
+        : undefined;
     const answer = await solveBlocks(built.model, {
       timeLimitSeconds: Math.max(0.1, timeLimit - (performance.now() - started) / 1000),
       mipRelGap: gapTarget,
       decompose: tuning.decompose ?? true,
+      ...(start ? { start } : {}),
       ...(tuning.highsOptions ? { options: tuning.highsOptions } : {}),
       ...(tuning.log ? { log: true } : {}),
     });
     diagnostics.nodes = answer.nodes;
     diagnostics.blocks = answer.blocks;
     diagnostics.highsSeconds += answer.seconds;
+    diagnostics.startAccepted = answer.startAccepted;
+    diagnostics.heuristicBlocks = answer.heuristicBlocks;
     return { answer, built };
   };
 
@@ -252,6 +317,8 @@ export async function solveScheduleWith(
       seconds: 0,
       nodes: 0,
       blocks: 0,
+      heuristicBlocks: 0,
+      startAccepted: null,
     };
   } else {
     let solved = await attempt(null);
@@ -261,7 +328,15 @@ export async function solveScheduleWith(
       understaffed = true;
     }
     answer = solved.answer;
-    if (answer.hasSolution) decoded = solved.built.decode(answer.colValue);
+    if (answer.hasSolution) {
+      decoded = solved.built.decode(answer.colValue);
+    } else {
+      // Only reachable without a start: the greedy plan leaves intervals short (caps, or greedy's own
+      // weakness) and HiGHS ran out of time before a plan or an infeasibility proof. No bound applies
+      // to a plan that does not cover the requirement.
+      decoded = heuristic.shifts;
+      answer = { ...answer, objective: heuristic.cost, dualBound: null, heuristicBlocks: answer.blocks };
+    }
   }
   const solveSeconds = (performance.now() - started) / 1000;
   const scheduledAt = grid.required.map(() => 0);
@@ -289,21 +364,34 @@ export async function solveScheduleWith(
     }))
     .sort((a, b) => a.start - b.start || a.type.localeCompare(b.type) || compareBreaks(a.breaks, b.breaks));
   const objective = answer.objective ?? 0;
-  const gap = answer.hasSolution ? relativeGap(objective, answer.dualBound) : null;
-  const status: ScheduleStatus = !answer.hasSolution
-    ? 'no-solution'
+  const gap = relativeGap(objective, answer.dualBound);
+  const isHeuristic = answer.heuristicBlocks > 0 || !answer.hasSolution;
+  const status: ScheduleStatus = isHeuristic
+    ? 'time-limit-heuristic'
     : understaffed || shortfall > 1e-6
       ? 'understaffed'
       : answer.status === 'optimal'
         ? 'optimal'
         : 'time-limit';
+  const short = `${round(shortfall)} agent-intervals short`;
   const message =
     status === 'understaffed'
-      ? `caps make full coverage impossible: ${round(shortfall)} agent-intervals short; plan minimises the shortfall first`
-      : status === 'no-solution'
-        ? `no schedule found within ${timeLimit} s`
+      ? `caps make full coverage impossible: ${short}; plan minimises the shortfall first`
+      : status === 'time-limit-heuristic'
+        ? [
+            `time limit of ${timeLimit} s reached before the solver found a better plan than the greedy one`,
+            answer.heuristicBlocks < answer.blocks ? ' for part of the horizon' : '',
+            '; showing it',
+            gap === null ? '' : ` (within ${round(100 * gap)}% of the solver's bound)`,
+            shortfall > 1e-6
+              ? understaffed
+                ? `; caps make full coverage impossible and it leaves ${short} (not proven minimal)`
+                : `; it leaves ${short}`
+              : '',
+            '; a larger time limit lets the solver improve it',
+          ].join('')
         : status === 'time-limit'
-          ? `time limit reached; best plan is within ${round(100 * (gap ?? 1))}% of the optimum`
+          ? `time limit reached; best plan is within ${gap === null ? '(unknown)' : `${round(100 * gap)}%`} of the optimum`
           : 'optimal';
   return {
     result: {
