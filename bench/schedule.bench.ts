@@ -126,7 +126,8 @@ function median(values: number[]): number {
 }
 
 function describe(s: Sample) {
-  return `${s.status}, cost ${s.cost.toFixed(1)}, bound ${s.bound?.toFixed(2)}, gap ${((s.gap ?? 0) * 100).toFixed(3)}%`;
+  const gap = s.gap === null ? 'unknown' : `${(s.gap * 100).toFixed(3)}%`;
+  return `${s.status}, cost ${s.cost.toFixed(1)}, bound ${s.bound?.toFixed(2) ?? 'none'}, gap ${gap}`;
 }
 
 /** Runs a case `runs` times (cold, then warm unless `warm` is false) and prints medians. */

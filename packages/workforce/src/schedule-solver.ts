@@ -399,7 +399,7 @@ export async function solveScheduleWith(
       message,
       cost,
       gap,
-      bound: answer.dualBound,
+      bound: answer.dualBound !== null && Number.isFinite(answer.dualBound) ? answer.dualBound : null,
       shifts,
       coverage,
       shortfall,
