@@ -83,7 +83,11 @@ export const ZShiftTypeSetting = z.object({
 });
 export type TShiftTypeSetting = z.infer<typeof ZShiftTypeSetting>;
 
-export const ZPeakWindow = z.object({ start: ZClock, end: z.string().regex(/^([01]\d|2[0-4]):[0-5]\d$/) });
+/** A peak of the promotion-day view, shaded on its charts; `end` may be 24:00 (it must follow `start`). */
+export const ZPeakWindow = z.object({
+  start: ZClock,
+  end: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time of day HH:MM or 24:00'),
+});
 
 export const ZPlanSettings = z.object({
   intervalMinutes: ZIntervalMinutes.default(30),

@@ -6,8 +6,10 @@ import {
   formatIsoTimestamp,
   type IntervalSeries,
   type ScheduleResult,
+  type ShiftDefinitions,
   type StaffingRequest,
   solveSchedule,
+  validateShiftDefinitions,
   WorkforceInputError,
 } from '@peakdesk/workforce';
 import { DomainError } from '../../http/domain-error.ts';
@@ -28,14 +30,28 @@ export const instantToWall = (instant: Date, offsetMinutes: number) =>
 export const invalidSettings = (field: string, detail: string) =>
   new DomainError('invalid_input', 'invalid_plan_settings', `${field}: ${detail}`, field);
 
-/** Runs an engine step; its input errors become validation errors naming the settings field. */
+/**
+ * Runs an engine step; its input errors become validation errors naming the settings field, in the
+ * request-validation notation (`settings.shifts.shiftTypes.1.breaks.0.lengthMinutes`, not the engine's
+ * `shiftTypes[1]…`), so a client puts every error next to its field the same way.
+ */
 async function engineStep<T>(prefix: string, step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
     if (error instanceof WorkforceInputError) {
-      const field = error.location.field ? `${prefix}.${error.location.field}` : prefix;
-      throw new DomainError('invalid_input', 'invalid_plan_settings', `${prefix}: ${error.message}`, field);
+      const engineField = error.location.field;
+      if (!engineField) {
+        throw new DomainError(
+          'invalid_input',
+          'invalid_plan_settings',
+          `${prefix}: ${error.message}`,
+          prefix,
+        );
+      }
+      const field = `${prefix}.${engineField.replace(/\[(\d+)\]/g, '.$1')}`;
+      const detail = error.message.replace(`field "${engineField}": `, '');
+      throw new DomainError('invalid_input', 'invalid_plan_settings', `${field}: ${detail}`, field);
     }
     throw error;
   }
@@ -69,6 +85,29 @@ export type BuiltPlan = {
 };
 
 export type RosterCandidate = { userId: string; name: string };
+
+/** Peak windows (shading of the promotion-day view): each ends after it starts. */
+export function checkPeakWindows(windows: TPlanSettings['peakWindows']): void {
+  windows.forEach((w, i) => {
+    if (w.end <= w.start)
+      throw invalidSettings(`settings.peakWindows.${i}.end`, `${w.end} is not after the start ${w.start}`);
+  });
+}
+
+/** The plan's shift settings as the engine takes them (part-time is a flag per type in the settings). */
+function shiftDefinitions(settings: TPlanSettings): ShiftDefinitions {
+  const partTime = settings.shifts.shiftTypes.filter((t) => t.isPartTime).map((t) => t.name);
+  return {
+    intervalMinutes: settings.intervalMinutes,
+    shiftTypes: settings.shifts.shiftTypes.map(({ isPartTime: _, ...type }) => type),
+    ...(settings.shifts.maxPartTimeShare !== undefined
+      ? { maxPartTimeShare: settings.shifts.maxPartTimeShare, partTimeTypes: partTime }
+      : {}),
+    ...(settings.shifts.maxShiftsPerDay !== undefined
+      ? { maxShiftsPerDay: settings.shifts.maxShiftsPerDay }
+      : {}),
+  };
+}
 
 export function checkDates(dates: readonly string[]): void {
   dates.forEach((date, i) => {
@@ -131,6 +170,11 @@ export async function buildPlan(
   agents: readonly RosterCandidate[],
 ): Promise<BuiltPlan> {
   checkDates(settings.dates);
+  checkPeakWindows(settings.peakWindows);
+  // Shift types are checked before the forecast runs, so a bad break window answers at once.
+  const definitions = await engineStep('settings.shifts', () =>
+    validateShiftDefinitions(shiftDefinitions(settings)),
+  );
   const offset = settings.utcOffsetMinutes;
   const step = settings.intervalMinutes * MINUTE_MS;
   const perDay = DAY_MS / step;
@@ -170,21 +214,11 @@ export async function buildPlan(
     computeStaffingPlan(volumes, staffingRequest(settings)),
   );
 
-  const partTime = settings.shifts.shiftTypes.filter((t) => t.isPartTime).map((t) => t.name);
   const result = await engineStep('settings.shifts', () =>
     solveBounded(
       {
         requirements: starts.map((start, i) => ({ start, required: staffing[i]?.positions ?? 0 })),
-        definitions: {
-          intervalMinutes: settings.intervalMinutes,
-          shiftTypes: settings.shifts.shiftTypes.map(({ isPartTime: _, ...type }) => type),
-          ...(settings.shifts.maxPartTimeShare !== undefined
-            ? { maxPartTimeShare: settings.shifts.maxPartTimeShare, partTimeTypes: partTime }
-            : {}),
-          ...(settings.shifts.maxShiftsPerDay !== undefined
-            ? { maxShiftsPerDay: settings.shifts.maxShiftsPerDay }
-            : {}),
-        },
+        definitions,
         timeLimitSeconds: settings.solver.timeLimitSeconds,
         mipRelGap: settings.solver.mipRelGap,
       },

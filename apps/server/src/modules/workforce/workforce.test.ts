@@ -302,7 +302,11 @@ describe('plans', () => {
       settings: { ...settings, history: { source: 'import', historyId }, shifts: { shiftTypes } },
     });
     expect(badShift.status).toBe(400);
-    expect(badShift.body.field).toBe('settings.shifts.shiftTypes[1].breaks[0].latestAfterStartMinutes');
+    // Engine errors use the same path notation as request validation, so a client can map both.
+    expect(badShift.body.field).toBe('settings.shifts.shiftTypes.1.breaks.0.latestAfterStartMinutes');
+    expect(badShift.body.message).toBe(
+      'settings.shifts.shiftTypes.1.breaks.0.latestAfterStartMinutes: a 60-minute break starting at 900 ends after the 540-minute shift',
+    );
 
     const early = await createPlan(supervisor, {
       name: 'x',
@@ -324,6 +328,131 @@ describe('plans', () => {
 
     const plans = (await api<TPlan[]>(server, 'GET', '/api/workforce/plans', { token: supervisor })).body;
     expect(plans.every((p) => p.name !== 'x')).toBe(true);
+  });
+
+  it('shift type, cap and peak window errors name their field', async () => {
+    const settings = await template('2025-11-11');
+    const base = { ...settings, history: { source: 'import' as const, historyId } };
+    const types = settings.shifts.shiftTypes;
+    const cases: [TPlanSettingsInput, string, RegExp][] = [
+      [
+        {
+          ...base,
+          shifts: { shiftTypes: types.map((s, i) => (i === 0 ? { ...s, startEarliest: '7:00' } : s)) },
+        },
+        'settings.shifts.shiftTypes.0.startEarliest',
+        /HH:MM/,
+      ],
+      [
+        { ...base, shifts: { shiftTypes: types.map((s, i) => (i === 2 ? { ...s, name: '早班' } : s)) } },
+        'settings.shifts.shiftTypes.2.name',
+        /used twice/,
+      ],
+      [
+        {
+          ...base,
+          shifts: {
+            shiftTypes: types.map((s, i) =>
+              i === 0
+                ? {
+                    ...s,
+                    breaks: [
+                      { lengthMinutes: 45, earliestAfterStartMinutes: 240, latestAfterStartMinutes: 300 },
+                    ],
+                  }
+                : s,
+            ),
+          },
+        },
+        'settings.shifts.shiftTypes.0.breaks.0.lengthMinutes',
+        /not a multiple of the 30-minute interval/,
+      ],
+      [
+        { ...base, shifts: { shiftTypes: types.map((s, i) => (i === 1 ? { ...s, maxCount: -1 } : s)) } },
+        'settings.shifts.shiftTypes.1.maxCount',
+        /./,
+      ],
+      [
+        { ...base, shifts: { shiftTypes: types, maxPartTimeShare: 1.5 } },
+        'settings.shifts.maxPartTimeShare',
+        /./,
+      ],
+      [
+        {
+          ...base,
+          peakWindows: [
+            { start: '08:00', end: '10:00' },
+            { start: '17:00', end: '15:00' },
+          ],
+        },
+        'settings.peakWindows.1.end',
+        /not after the start 17:00/,
+      ],
+      [{ ...base, peakWindows: [{ start: '20:00', end: '24:30' }] }, 'settings.peakWindows.0.end', /24:00/],
+    ];
+    for (const [bad, field, message] of cases) {
+      const res = await createPlan(supervisor, { name: 'x', settings: bad });
+      expect([res.status, res.body.field], field).toEqual([400, field]);
+      expect(res.body.message).toMatch(message);
+    }
+  });
+
+  it('a new version schedules with the edited shift types, caps and peak windows', async () => {
+    const v1 = plan.version;
+    const early = v1.schedule.shifts.filter((s) => s.type === '早班').reduce((n, s) => n + s.count, 0);
+    expect(early).toBeGreaterThan(2);
+    const settings = {
+      ...v1.settings,
+      shifts: {
+        ...v1.settings.shifts,
+        // 早班: at most 2, the 1 h break exactly 3 h in; 晚班 becomes part-time, with part-time capped at 0.
+        shiftTypes: v1.settings.shifts.shiftTypes.map((s) =>
+          s.name === '早班'
+            ? {
+                ...s,
+                maxCount: 2,
+                breaks: [{ lengthMinutes: 60, earliestAfterStartMinutes: 180, latestAfterStartMinutes: 180 }],
+              }
+            : s.name === '晚班'
+              ? { ...s, isPartTime: true }
+              : s,
+        ),
+        maxPartTimeShare: 0,
+      },
+      peakWindows: [
+        { start: '00:00', end: '01:00' },
+        { start: '09:00', end: '11:00' },
+      ],
+    };
+    const res = await api<TPlanVersion>(server, 'POST', `/api/workforce/plans/${plan.id}/versions`, {
+      token: supervisor,
+      body: { note: '早班封顶', settings },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const v = res.body;
+    expect(v.settings.peakWindows).toEqual(settings.peakWindows);
+    expect(v.settings.shifts.maxPartTimeShare).toBe(0);
+    const earlyShifts = v.schedule.shifts.filter((s) => s.type === '早班');
+    // The cap binds (the morning needs more than two), so both are used and the plan says it is short.
+    expect(earlyShifts.reduce((n, s) => n + s.count, 0)).toBe(2);
+    expect(v.schedule.status).toBe('understaffed');
+    expect(v.schedule.shortfall).toBeGreaterThan(0);
+    for (const s of earlyShifts) {
+      expect(Date.parse(s.breaks[0]!.start) - Date.parse(s.start)).toBe(3 * 3_600_000);
+    }
+    // Part-time share 0: no 晚班 at all.
+    expect(v.schedule.shifts.some((s) => s.type === '晚班')).toBe(false);
+    // Every interval's scheduled count is what these shifts work there (breaks excluded).
+    const working = (at: number) =>
+      v.schedule.shifts
+        .filter((s) => Date.parse(s.start) <= at && at < Date.parse(s.end))
+        .filter((s) => !s.breaks.some((b) => Date.parse(b.start) <= at && at < Date.parse(b.end)))
+        .reduce((n, s) => n + s.count, 0);
+    for (const i of v.intervals)
+      expect([i.start, i.scheduled]).toEqual([i.start, working(Date.parse(i.start))]);
+    // From 10:00 to 14:00 only 早班 works, so at most its two agents are there.
+    const midday = v.intervals.filter((i) => i.start >= '2025-11-11T10:00' && i.start < '2025-11-11T14:00');
+    expect(Math.max(...midday.map((i) => i.scheduled))).toBeLessThanOrEqual(2);
   });
 
   it('exports a version as XLSX with forecast, staffing, schedule and roster sheets', async () => {
