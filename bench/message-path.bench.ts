@@ -221,7 +221,7 @@ async function measurePath(targetRate: number): Promise<PathResult> {
       await setStatus(url, a.token, 'online');
       const s = await connectSocket(url, { token: a.token });
       sockets.push(s);
-      s.on('message:new', (m: TMessage) => {
+      const onAgentMessage = (m: TMessage) => {
         if (m.senderType !== 'customer') return;
         const n = (received.get(m.clientId) ?? 0) + 1;
         received.set(m.clientId, n);
@@ -229,6 +229,11 @@ async function measurePath(targetRate: number): Promise<PathResult> {
         delivered++;
         const t = sentAt.get(m.clientId);
         if (t !== undefined) latencies.push(performance.now() - t);
+      };
+      s.on('message:new', onAgentMessage);
+      // Several messages for one agent in one server turn arrive as one frame.
+      s.on('message:batch', (ms: TMessage[]) => {
+        for (const m of ms) onAgentMessage(m);
       });
     }
 

@@ -128,7 +128,7 @@ try {
       const s = await connectSocket(url, { token: ag.token });
       sockets.push(s);
       out.push(s);
-      s.on('message:new', (m: TMessage) => {
+      const onAgentMessage = (m: TMessage) => {
         if (m.senderType !== 'customer') return;
         const n = (received.get(m.clientId) ?? 0) + 1;
         received.set(m.clientId, n);
@@ -136,6 +136,11 @@ try {
         delivered++;
         const t = sentAt.get(m.clientId);
         if (t !== undefined) latencies.push(performance.now() - t);
+      };
+      s.on('message:new', onAgentMessage);
+      // Several messages for one agent in one server turn arrive as one frame.
+      s.on('message:batch', (ms: TMessage[]) => {
+        for (const m of ms) onAgentMessage(m);
       });
     }
     return out;

@@ -113,6 +113,9 @@ export class ChatClient {
     this.socket.on('disconnect', () => this.emit('connection', 'disconnected'));
     this.socket.on('connect_error', (e) => this.emit('error', { code: 'connect_error', message: e.message }));
     this.socket.on('message:new', (m) => this.receive(m));
+    this.socket.on('message:batch', (ms) => {
+      for (const m of ms) this.receive(m);
+    });
     this.socket.on('conversation:updated', (c) => this.emit('conversation', c));
     this.socket.on('typing', (e) => this.emit('typing', e));
     this.socket.on('read', (e) => this.emit('read', e));

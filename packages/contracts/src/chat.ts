@@ -143,6 +143,12 @@ export type TAck<T> = { ok: true; data: T } | { ok: false; error: { code: string
 
 export type TServerToClientEvents = {
   'message:new': (m: TMessage) => void;
+  /**
+   * Several new messages for the same staff sockets, written in one turn of the server's event loop
+   * (in the order they were stored): one frame instead of one per message when an agent serves many
+   * busy chats. Clients treat it exactly like that many `message:new` events.
+   */
+  'message:batch': (ms: TMessage[]) => void;
   'conversation:updated': (c: TConversation) => void;
   typing: (e: { conversationId: string; senderType: TSenderType; isTyping: boolean }) => void;
   read: (e: { conversationId: string; readerType: 'customer' | 'agent'; seq: number }) => void;

@@ -259,6 +259,9 @@ describe('tenant isolation: every route of org B answers 404/403 to org A', () =
         c.socket.on('message:new', (m) => {
           if (m.conversationId === bIds.conversation) leaked.push(m);
         });
+        c.socket.on('message:batch', (ms) => {
+          for (const m of ms) if (m.conversationId === bIds.conversation) leaked.push(m);
+        });
         c.socket.on('conversation:updated', (conv) => {
           if (conv.id === bIds.conversation) leaked.push(conv);
         });
@@ -288,8 +291,14 @@ describe('tenant isolation: every route of org B answers 404/403 to org A', () =
       aSup.socket.on('message:new', (m) => {
         if (m.conversationId === aConv.body.id) marker.push(m);
       });
+      aSup.socket.on('message:batch', (ms) => {
+        for (const m of ms) if (m.conversationId === aConv.body.id) marker.push(m);
+      });
       aAdmin.socket.on('message:new', (m) => {
         if (m.conversationId === aConv.body.id) marker.push(m);
+      });
+      aAdmin.socket.on('message:batch', (ms) => {
+        for (const m of ms) if (m.conversationId === aConv.body.id) marker.push(m);
       });
       await api(server, 'POST', `/api/conversations/${aConv.body.id}/messages`, {
         token: v.visitorToken,
@@ -369,6 +378,7 @@ describe('visitor isolation', () => {
     try {
       const leaked: unknown[] = [];
       s2.socket.on('message:new', (m) => leaked.push(m));
+      s2.socket.on('message:batch', (ms) => leaked.push(...ms));
       s2.socket.on('conversation:updated', (c) => leaked.push(c));
       s2.socket.on('typing', (e) => leaked.push(e));
       s2.socket.on('read', (e) => leaked.push(e));

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import {
   type TAck,
   type TClientToServerEvents,
+  type TMessage,
   type TServerToClientEvents,
   ZHistoryQuery,
   ZReadEvent,
@@ -124,7 +125,7 @@ export async function createRealtimeGateway(opts: {
   // (EventEmitter calls listeners with the emitter) and the caller and budget from socket.data.
   // Per-socket closures were ~2.5 KiB of heap each idle connection (docs/performance.md).
   /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
-  function handle<T, R>(schema: ZodType<T>, fn: (caller: Caller, req: T) => Promise<R>) {
+  function handle<T, R>(schema: ZodType<T>, fn: (caller: Caller, req: T, socket: PdSocket) => Promise<R>) {
     return async function (this: PdSocket, raw: unknown, ack?: (r: TAck<R>) => void) {
       const reply = typeof ack === 'function' ? ack : () => {};
       const { caller, budget } = this.data;
@@ -150,7 +151,7 @@ export async function createRealtimeGateway(opts: {
       }
       inFlight++;
       try {
-        reply({ ok: true, data: await fn(caller, parsed.data) });
+        reply({ ok: true, data: await fn(caller, parsed.data, this) });
       } catch (error) {
         if (!(error instanceof DomainError)) logger.error({ err: error }, 'socket handler failed');
         reply(errorAck(error));
@@ -159,7 +160,19 @@ export async function createRealtimeGateway(opts: {
       }
     };
   }
-  const onSend = handle(ZSendMessageRequest, (caller, req) => s.chat.sendMessage(caller, req));
+  // The socket a message came from already gets it in its ack: the push skips that socket (the
+  // sender's other tabs and devices still get it). Keyed by conversation + client id while the send runs.
+  const originSocket = new Map<string, string>();
+  const originKey = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
+  const onSend = handle(ZSendMessageRequest, async (caller, req, socket) => {
+    const key = originKey(req.conversationId, req.clientId);
+    originSocket.set(key, socket.id);
+    try {
+      return await s.chat.sendMessage(caller, req);
+    } finally {
+      originSocket.delete(key);
+    }
+  });
   const onSync = handle(ZSyncRequest, async (caller, req) =>
     s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
   );
@@ -219,10 +232,36 @@ export async function createRealtimeGateway(opts: {
     socket.on('read', onRead);
   });
 
+  // Staff pushes are coalesced per turn of the event loop: an agent serving 25 busy chats gets one
+  // frame with the messages of that turn instead of one frame (and one socket write) per message.
+  // Customers get theirs at once; the chat client's per-conversation seq keeps both paths exact.
+  const staffPushes = new Map<string, { to: string[]; except: string | undefined; messages: TMessage[] }>();
+  let staffFlush: ReturnType<typeof setImmediate> | null = null;
+  const flushStaff = () => {
+    staffFlush = null;
+    const batches = [...staffPushes.values()];
+    staffPushes.clear();
+    for (const { to, except, messages } of batches) {
+      const target = except ? io.to(to).except(except) : io.to(to);
+      if (messages.length === 1) target.emit('message:new', messages[0]!);
+      else target.emit('message:batch', messages);
+    }
+  };
   bus.subscribe('message.created', ({ orgId, message, conversation: c }) => {
-    const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
-    if (c.assigneeId) to.push(rooms.user(c.assigneeId));
-    io.to(to).emit('message:new', message);
+    const origin = originSocket.get(originKey(message.conversationId, message.clientId));
+    if (message.senderType === 'customer' && origin)
+      io.to(rooms.customer(c.customerId)).except(origin).emit('message:new', message);
+    else io.to(rooms.customer(c.customerId)).emit('message:new', message);
+    const to = c.assigneeId
+      ? [rooms.supervisors(orgId), rooms.user(c.assigneeId)]
+      : [rooms.supervisors(orgId)];
+    // Customer sockets are never in staff rooms: only an agent's own send needs excluding there.
+    const except = message.senderType === 'customer' ? undefined : origin;
+    const key = `${to.join('|')}|${except ?? ''}`;
+    const pending = staffPushes.get(key);
+    if (pending) pending.messages.push(message);
+    else staffPushes.set(key, { to, except, messages: [message] });
+    staffFlush ??= setImmediate(flushStaff);
   });
   bus.subscribe('conversation.updated', ({ orgId, conversation: c, previousAssigneeId }) => {
     const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
@@ -260,6 +299,10 @@ export async function createRealtimeGateway(opts: {
     io,
     inFlight: () => inFlight,
     async close() {
+      if (staffFlush) {
+        clearImmediate(staffFlush);
+        flushStaff();
+      }
       await new Promise<void>((resolve) => io.close(() => resolve()));
       for (const r of redis) r.disconnect();
     },
