@@ -26,6 +26,25 @@ describe('live chat in real Chromium', () => {
     const agentPage = await (await browser.newContext()).newPage();
     await signInAgent(agentPage, agentLogin.email, agentLogin.password);
 
+    // This test is about the human path, so the demo store answers with a person first (the bot
+    // test covers bot-first stores and 转人工).
+    const admin = server.demoLogins.find((l) => l.role === 'admin')!;
+    const login = await fetch(`${server.url}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: admin.email, password: admin.password }),
+    });
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const stores = (await (await fetch(`${server.url}/api/stores`, { headers: { cookie } })).json()) as {
+      id: string;
+    }[];
+    const modeSet = await fetch(`${server.url}/api/stores/${stores[0]!.id}/bot-settings`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'human_first' }),
+    });
+    expect(modeSet.status).toBe(200);
+
     const customerPage = await (await browser.newContext()).newPage();
     // A slow network: the widget's session request takes 1.5 s, and the buyer writes before it is back.
     await customerPage.route('**/api/widget/session', async (route) => {
@@ -34,8 +53,7 @@ describe('live chat in real Chromium', () => {
     });
     await customerPage.goto(`${server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
-    // The demo stores are bot-first: asking for a person (转人工) hands the chat to an agent at once.
-    const question = '转人工，你好，我的订单什么时候发货？';
+    const question = '你好，我的订单什么时候发货？';
     await customerPage.getByTestId('pd-widget-input').fill(question);
     await customerPage.getByTestId('pd-widget-send').click();
     // Shown at once as "sending", then stored (it gets a seq) once the connection is up.
