@@ -10,9 +10,10 @@
 // a fresh database for the run. The server runs as a real `peakdesk start` child process by default
 // (--server inproc runs it inside this process, sharing the load generator's event loop).
 import { mkdirSync, readFileSync } from 'node:fs';
-import type { TAck, TClientToServerEvents, TMessage, TServerToClientEvents } from '@peakdesk/contracts';
+import type { TAck, TClientToServerEvents, TServerToClientEvents } from '@peakdesk/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
+import { AgentDeliveries } from './lib/agent-deliveries.ts';
 import { createStorage, freePort, type Storage, spawnEcho, spawnServer } from './lib/server-process.ts';
 import { parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
 import { seedLoadTenant, setStatus, startVisitor } from './lib/tenant-api.ts';
@@ -212,29 +213,12 @@ async function measurePath(targetRate: number): Promise<PathResult> {
     const tenant = await seedLoadTenant(url, { agents: AGENTS, cap });
     if (cap * AGENTS < CUSTOMERS)
       throw new Error(`--customers ${CUSTOMERS} exceeds ${AGENTS} agents × cap 50`);
-
-    const sentAt = new Map<string, number>();
-    const received = new Map<string, number>();
-    let latencies: number[] = [];
-    let delivered = 0;
+    const inbox = new AgentDeliveries();
     for (const a of tenant.agents) {
       await setStatus(url, a.token, 'online');
       const s = await connectSocket(url, { token: a.token });
       sockets.push(s);
-      const onAgentMessage = (m: TMessage) => {
-        if (m.senderType !== 'customer') return;
-        const n = (received.get(m.clientId) ?? 0) + 1;
-        received.set(m.clientId, n);
-        if (n > 1) return;
-        delivered++;
-        const t = sentAt.get(m.clientId);
-        if (t !== undefined) latencies.push(performance.now() - t);
-      };
-      s.on('message:new', onAgentMessage);
-      // Several messages for one agent in one server turn arrive as one frame.
-      s.on('message:batch', (ms: TMessage[]) => {
-        for (const m of ms) onAgentMessage(m);
-      });
+      inbox.listen(s);
     }
 
     const customers: { socket: PdSocket; conversationId: string }[] = [];
@@ -257,7 +241,7 @@ async function measurePath(targetRate: number): Promise<PathResult> {
     let seq = 0;
     const send = (c: { socket: PdSocket; conversationId: string }, then?: () => void) => {
       const clientId = `b${seq++}`;
-      sentAt.set(clientId, performance.now());
+      inbox.sentAt.set(clientId, performance.now());
       c.socket.emit(
         'message:send',
         { conversationId: c.conversationId, clientId, type: 'text', body: BODY },
@@ -278,24 +262,24 @@ async function measurePath(targetRate: number): Promise<PathResult> {
       loop();
     }
     await sleep(WARMUP_MS);
-    latencies = [];
-    const d0 = delivered;
+    inbox.latencies = [];
+    const d0 = inbox.delivered;
     const t0 = performance.now();
     const cpu0 = server.cpuMs();
     await sleep(DURATION_MS);
-    const msgsPerSec = ((delivered - d0) * 1000) / (performance.now() - t0);
-    const serverCpuUsPerMsg = ((server.cpuMs() - cpu0) * 1000) / Math.max(1, delivered - d0);
-    const saturated = latencies;
+    const msgsPerSec = ((inbox.delivered - d0) * 1000) / (performance.now() - t0);
+    const serverCpuUsPerMsg = ((server.cpuMs() - cpu0) * 1000) / Math.max(1, inbox.delivered - d0);
+    const saturated = inbox.latencies;
     running = false;
     await sleep(1000);
 
     // Phase 2, latency at the target rate: an open loop that does not slow down when the server does.
-    latencies = [];
+    inbox.latencies = [];
     const tickMs = 10;
     const perTick = targetRate / (1000 / tickMs);
     let due = 0;
     let next = 0;
-    const d1 = delivered;
+    const d1 = inbox.delivered;
     const t1 = performance.now();
     const timer = setInterval(() => {
       due += perTick;
@@ -303,24 +287,23 @@ async function measurePath(targetRate: number): Promise<PathResult> {
     }, tickMs);
     await sleep(DURATION_MS);
     clearInterval(timer);
-    const deliveredAtOffered = ((delivered - d1) * 1000) / (performance.now() - t1);
+    const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
 
     // Drain: every acknowledged message must reach its agent exactly once.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && delivered < acked) await sleep(50);
+    while (Date.now() < deadline && inbox.delivered < acked) await sleep(50);
     await sleep(200);
-    let duplicated = 0;
-    for (const n of received.values()) duplicated += n - 1;
+    const duplicated = inbox.duplicated();
     return {
       msgsPerSec,
       serverCpuUsPerMsg,
       saturatedP50Ms: percentile(saturated, 50),
       saturatedP99Ms: percentile(saturated, 99),
-      p50Ms: percentile(latencies, 50),
-      p99Ms: percentile(latencies, 99),
+      p50Ms: percentile(inbox.latencies, 50),
+      p99Ms: percentile(inbox.latencies, 99),
       offeredMsgsPerSec: targetRate,
       deliveredAtOffered,
-      lost: Math.max(0, acked - delivered),
+      lost: Math.max(0, acked - inbox.delivered),
       duplicated,
       errors,
     };

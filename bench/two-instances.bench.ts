@@ -14,8 +14,9 @@
 // (acknowledged but never delivered to an agent after a drain) and duplicated (delivered twice) are
 // counted per client id, end to end.
 import { loadavg } from 'node:os';
-import type { TAck, TClientToServerEvents, TMessage, TServerToClientEvents } from '@peakdesk/contracts';
+import type { TAck, TClientToServerEvents, TServerToClientEvents } from '@peakdesk/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { AgentDeliveries } from './lib/agent-deliveries.ts';
 import { cpuMsOf } from './lib/memory.ts';
 import { createStorage, freePort, type ServerProcess, spawnServer } from './lib/server-process.ts';
 import { median, parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
@@ -118,30 +119,14 @@ try {
   for (const ag of tenant.agents) await setStatus(a.url, ag.token, 'online');
 
   // Deliveries to agents, by client id, over the whole run (each placement uses its own client ids).
-  const sentAt = new Map<string, number>();
-  const received = new Map<string, number>();
-  let latencies: number[] = [];
-  let delivered = 0;
+  const inbox = new AgentDeliveries();
   const connectAgents = async (url: string) => {
     const out: PdSocket[] = [];
     for (const ag of tenant.agents) {
       const s = await connectSocket(url, { token: ag.token });
       sockets.push(s);
       out.push(s);
-      const onAgentMessage = (m: TMessage) => {
-        if (m.senderType !== 'customer') return;
-        const n = (received.get(m.clientId) ?? 0) + 1;
-        received.set(m.clientId, n);
-        if (n > 1) return;
-        delivered++;
-        const t = sentAt.get(m.clientId);
-        if (t !== undefined) latencies.push(performance.now() - t);
-      };
-      s.on('message:new', onAgentMessage);
-      // Several messages for one agent in one server turn arrive as one frame.
-      s.on('message:batch', (ms: TMessage[]) => {
-        for (const m of ms) onAgentMessage(m);
-      });
+      inbox.listen(s);
     }
     return out;
   };
@@ -167,7 +152,7 @@ try {
   let errors = 0;
   const send = (prefix: string, c: { socket: PdSocket; conversationId: string }, then?: () => void) => {
     const clientId = `${prefix}${seq++}`;
-    sentAt.set(clientId, performance.now());
+    inbox.sentAt.set(clientId, performance.now());
     c.socket.emit(
       'message:send',
       { conversationId: c.conversationId, clientId, type: 'text', body: BODY },
@@ -182,7 +167,7 @@ try {
   let offered = rateFlag ?? 0;
   const measure = async (prefix: string): Promise<Placement> => {
     const acked0 = acked;
-    const delivered0 = delivered;
+    const delivered0 = inbox.delivered;
     const errors0 = errors;
     // Saturation.
     let running = true;
@@ -193,25 +178,25 @@ try {
       loop();
     }
     await sleep(WARMUP_MS);
-    latencies = [];
-    const d0 = delivered;
+    inbox.latencies = [];
+    const d0 = inbox.delivered;
     const t0 = performance.now();
     const cpu0 = cpuMs();
     await sleep(DURATION_MS);
-    const msgsPerSec = ((delivered - d0) * 1000) / (performance.now() - t0);
-    const serverCpuUsPerMsg = ((cpuMs() - cpu0) * 1000) / Math.max(1, delivered - d0);
-    const saturated = latencies;
+    const msgsPerSec = ((inbox.delivered - d0) * 1000) / (performance.now() - t0);
+    const serverCpuUsPerMsg = ((cpuMs() - cpu0) * 1000) / Math.max(1, inbox.delivered - d0);
+    const saturated = inbox.latencies;
     running = false;
     await sleep(1000);
     if (!offered) offered = Math.max(50, Math.round(msgsPerSec / 2 / 50) * 50);
 
     // Open loop at the offered rate.
-    latencies = [];
+    inbox.latencies = [];
     const tickMs = 10;
     const perTick = offered / (1000 / tickMs);
     let due = 0;
     let next = 0;
-    const d1 = delivered;
+    const d1 = inbox.delivered;
     const t1 = performance.now();
     const timer = setInterval(() => {
       due += perTick;
@@ -219,15 +204,14 @@ try {
     }, tickMs);
     await sleep(DURATION_MS);
     clearInterval(timer);
-    const deliveredAtOffered = ((delivered - d1) * 1000) / (performance.now() - t1);
-    const open = latencies;
+    const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
+    const open = inbox.latencies;
 
     // Drain: every acknowledged message of this placement must reach an agent exactly once.
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && delivered - delivered0 < acked - acked0) await sleep(50);
+    while (Date.now() < deadline && inbox.delivered - delivered0 < acked - acked0) await sleep(50);
     await sleep(300);
-    let duplicated = 0;
-    for (const [id, n] of received) if (id.startsWith(prefix)) duplicated += n - 1;
+    const duplicated = inbox.duplicated(prefix);
     return {
       msgsPerSec,
       saturatedP50Ms: percentile(saturated, 50),
@@ -237,7 +221,7 @@ try {
       p50Ms: percentile(open, 50),
       p99Ms: percentile(open, 99),
       serverCpuUsPerMsg,
-      lost: Math.max(0, acked - acked0 - (delivered - delivered0)),
+      lost: Math.max(0, acked - acked0 - (inbox.delivered - delivered0)),
       duplicated,
       errors: errors - errors0,
     };
