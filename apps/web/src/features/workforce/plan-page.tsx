@@ -1,18 +1,18 @@
-import type {
-  TPlanComparison,
-  TPlanDetail,
-  TPlanInterval,
-  TPlanSettings,
-  TPlanVersion,
-  TShiftTypeSetting,
+import {
+  type TPlanComparison,
+  type TPlanDetail,
+  type TPlanInterval,
+  type TPlanSettings,
+  type TPlanVersion,
+  WORKFORCE_FORECAST_METHODS,
 } from '@peakdesk/contracts';
 import {
   Alert,
   App,
   Button,
   Card,
-  Checkbox,
   Descriptions,
+  Form,
   Input,
   InputNumber,
   Select,
@@ -27,6 +27,8 @@ import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { CoverageChart, VolumeChart } from './coverage-charts.tsx';
+import { SettingsField, SettingsFieldErrorsProvider, useSettingsFieldErrors } from './settings-field.tsx';
+import { PeakWindowsEditor, ShiftSettingsEditor } from './shift-settings-editor.tsx';
 import { clockOf, dayClockOf, workforceApi } from './workforce-api.ts';
 
 const num = (v: number | null | undefined, digits = 1) =>
@@ -48,6 +50,8 @@ export function PlanPage() {
   const [error, setError] = useState<string | null>(null);
   const [compareWith, setCompareWith] = useState<number | null>(null);
   const [comparison, setComparison] = useState<TPlanComparison | null>(null);
+  const [defaultPeaks, setDefaultPeaks] = useState<TPlanSettings['peakWindows'] | null>(null);
+  const fields = useSettingsFieldErrors();
   const selected = Number(search.get('v')) || plan?.latestVersion || 0;
 
   const loadPlan = useCallback(async () => {
@@ -63,6 +67,14 @@ export function PlanPage() {
   }, [loadPlan]);
 
   useEffect(() => {
+    // The template's peaks are what "reset" restores; the page works without them.
+    workforceApi.template().then(
+      (template) => setDefaultPeaks(template.settings.peakWindows),
+      () => setDefaultPeaks(null),
+    );
+  }, []);
+
+  useEffect(() => {
     if (!selected) return;
     let isCurrent = true;
     workforceApi.getVersion(planId, selected).then(
@@ -70,13 +82,14 @@ export function PlanPage() {
         if (!isCurrent) return;
         setVersion(v);
         setDraft(v.settings);
+        fields.clear();
       },
       (e: unknown) => message.error(errorMessage(e, t('common.requestFailed'))),
     );
     return () => {
       isCurrent = false;
     };
-  }, [planId, selected, message, t]);
+  }, [planId, selected, message, t, fields.clear]);
 
   useEffect(() => {
     if (!compareWith || !selected) {
@@ -92,6 +105,7 @@ export function PlanPage() {
     if (!draft) return;
     setIsSaving(true);
     setError(null);
+    fields.clear();
     try {
       const saved = await workforceApi.saveVersion(planId, { settings: draft, note });
       setNote('');
@@ -99,7 +113,9 @@ export function PlanPage() {
       setSearch({ v: String(saved.version) });
       message.success(t('wf.plan.savedVersion', { v: saved.version }));
     } catch (e) {
-      setError(errorMessage(e, t('common.requestFailed')));
+      // A settings error goes next to its field; anything else (history gone, solver down) above Save.
+      if (fields.show(e)) message.error(t('wf.settings.fixFields'));
+      else setError(errorMessage(e, t('common.requestFailed')));
     } finally {
       setIsSaving(false);
     }
@@ -122,16 +138,15 @@ export function PlanPage() {
 
   if (!plan || !version || !draft) return <Card loading />;
 
-  const setStaffing = (patch: Partial<TStaffing>) =>
-    setDraft({ ...draft, staffing: { ...draft.staffing, ...patch } });
-  const setShift = (index: number, patch: Partial<TShiftTypeSetting>) =>
-    setDraft({
-      ...draft,
-      shifts: {
-        ...draft.shifts,
-        shiftTypes: draft.shifts.shiftTypes.map((s, i) => (i === index ? { ...s, ...patch } : s)),
-      },
-    });
+  /** A draft edit; `path` (settings-relative) clears that field's error, none clears them all. */
+  const edit = (next: TPlanSettings, path?: string) => {
+    setDraft(next);
+    fields.clear(path);
+  };
+  const setStaffing = (patch: Partial<TStaffing>) => {
+    const key = Object.keys(patch)[0];
+    edit({ ...draft, staffing: { ...draft.staffing, ...patch } }, `staffing.${key}`);
+  };
 
   const coverageColumns: TableColumnsType<TPlanInterval> = [
     { title: t('wf.col.interval'), dataIndex: 'start', render: (s: string) => dayClockOf(s), width: 120 },
@@ -158,97 +173,6 @@ export function PlanPage() {
     },
     { title: t('wf.col.asa'), dataIndex: 'asa', render: (v: number | null) => num(v) },
   ];
-  const shiftColumns: TableColumnsType<TShiftTypeSetting & { index: number }> = [
-    {
-      title: t('common.name'),
-      render: (_, s) => (
-        <Input value={s.name} onChange={(e) => setShift(s.index, { name: e.target.value })} />
-      ),
-    },
-    {
-      title: t('wf.shift.length'),
-      render: (_, s) => (
-        <InputNumber
-          min={30}
-          step={30}
-          value={s.lengthMinutes}
-          onChange={(v) => setShift(s.index, { lengthMinutes: v ?? s.lengthMinutes })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.startEarliest'),
-      render: (_, s) => (
-        <Input
-          style={{ width: 80 }}
-          value={s.startEarliest}
-          onChange={(e) => setShift(s.index, { startEarliest: e.target.value })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.startLatest'),
-      render: (_, s) => (
-        <Input
-          style={{ width: 80 }}
-          value={s.startLatest}
-          onChange={(e) => setShift(s.index, { startLatest: e.target.value })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.step'),
-      render: (_, s) => (
-        <InputNumber
-          min={15}
-          step={15}
-          value={s.startStepMinutes}
-          onChange={(v) => setShift(s.index, { startStepMinutes: v ?? s.startStepMinutes })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.breaks'),
-      render: (_, s) =>
-        s.breaks
-          .map(
-            (b) =>
-              `${b.lengthMinutes}′ @${b.earliestAfterStartMinutes / 60}–${b.latestAfterStartMinutes / 60}h`,
-          )
-          .join(', '),
-    },
-    {
-      title: t('wf.shift.cost'),
-      render: (_, s) => (
-        <InputNumber
-          min={0.1}
-          step={0.5}
-          value={s.cost}
-          onChange={(v) => setShift(s.index, { cost: v ?? s.cost })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.maxCount'),
-      render: (_, s) => (
-        <InputNumber
-          min={0}
-          value={s.maxCount ?? null}
-          onChange={(v) => setShift(s.index, { maxCount: v === null ? undefined : v })}
-        />
-      ),
-    },
-    {
-      title: t('wf.shift.partTime'),
-      render: (_, s) => (
-        <Checkbox
-          checked={s.isPartTime}
-          onChange={(e) => setShift(s.index, { isPartTime: e.target.checked })}
-        />
-      ),
-    },
-  ];
-
   const s = version.schedule;
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
@@ -311,7 +235,15 @@ export function PlanPage() {
           </Descriptions.Item>
         </Descriptions>
         {s.status === 'understaffed' || s.status === 'no-solution' ? (
-          <Alert type="error" showIcon message={s.message} />
+          <Alert type="error" showIcon message={s.message} data-testid="schedule-alert" />
+        ) : s.status === 'time-limit-heuristic' ? (
+          <Alert
+            type="warning"
+            showIcon
+            message={t('wf.status.heuristic')}
+            description={s.message}
+            data-testid="schedule-alert"
+          />
         ) : null}
       </Card>
 
@@ -342,17 +274,31 @@ export function PlanPage() {
 
       <Card title={t('wf.schedule.title')}>
         <Table
-          rowKey={(r) => `${r.type}-${r.start}`}
+          // Shifts of one type and start differ by their breaks: the key needs them too.
+          rowKey={(r) => `${r.type}-${r.start}-${r.breaks.map((b) => b.start).join(',')}`}
           size="small"
           pagination={false}
           dataSource={s.shifts}
+          data-testid="schedule-table"
+          onRow={(r) =>
+            ({
+              'data-testid': 'shift-row',
+              'data-type': r.type,
+              'data-start': r.start,
+              'data-count': r.count,
+            }) as React.HTMLAttributes<HTMLElement>
+          }
           columns={[
             { title: t('wf.col.type'), dataIndex: 'type' },
             { title: t('wf.col.start'), dataIndex: 'start', render: (v: string) => dayClockOf(v) },
             { title: t('wf.col.end'), dataIndex: 'end', render: (v: string) => dayClockOf(v) },
             {
               title: t('wf.shift.breaks'),
-              render: (_, r) => r.breaks.map((b) => `${clockOf(b.start)}–${clockOf(b.end)}`).join(', '),
+              render: (_, r) => (
+                <span data-testid="cell-breaks">
+                  {r.breaks.map((b) => `${clockOf(b.start)}–${clockOf(b.end)}`).join(', ')}
+                </span>
+              ),
             },
             { title: t('wf.col.count'), dataIndex: 'count' },
           ]}
@@ -382,114 +328,116 @@ export function PlanPage() {
       </Card>
 
       <Card title={t('wf.settings.title')}>
-        <Space wrap size="large">
-          <span>
-            {t('wf.settings.method')}{' '}
-            <Select
-              style={{ width: 160 }}
-              value={draft.forecast.method}
-              onChange={(method) => setDraft({ ...draft, forecast: { ...draft.forecast, method } })}
-              options={[
-                'auto',
-                'seasonal-naive',
-                'weekday-mean',
-                'daily-profile',
-                'holt-winters',
-                'promotion-uplift',
-                'promotion-ratio',
-              ].map((m) => ({ value: m as TPlanSettings['forecast']['method'], label: m }))}
+        <SettingsFieldErrorsProvider value={fields.context}>
+          <Form layout="vertical" component={false}>
+            <Space wrap size="middle" align="start">
+              <SettingsField path="forecast.method" label={t('wf.settings.method')} width={170}>
+                <Select
+                  value={draft.forecast.method}
+                  onChange={(method) =>
+                    edit({ ...draft, forecast: { ...draft.forecast, method } }, 'forecast.method')
+                  }
+                  options={WORKFORCE_FORECAST_METHODS.map((m) => ({ value: m, label: m }))}
+                />
+              </SettingsField>
+              <SettingsField path="forecast.upliftFactor" label={t('wf.settings.uplift')} width={110}>
+                <InputNumber
+                  min={0.1}
+                  step={0.1}
+                  value={draft.forecast.upliftFactor}
+                  onChange={(v) =>
+                    edit(
+                      { ...draft, forecast: { ...draft.forecast, upliftFactor: v ?? 1 } },
+                      'forecast.upliftFactor',
+                    )
+                  }
+                />
+              </SettingsField>
+              <SettingsField path="staffing.model" label={t('wf.settings.model')} width={120}>
+                <Select
+                  value={draft.staffing.model}
+                  onChange={(model) => setStaffing({ model })}
+                  options={(['simple', 'erlang-c', 'erlang-a'] as const).map((m) => ({ value: m, label: m }))}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.ahtSeconds" label={t('wf.settings.aht')} width={140}>
+                <InputNumber
+                  min={1}
+                  value={draft.staffing.ahtSeconds}
+                  onChange={(v) => setStaffing({ ahtSeconds: v ?? 300 })}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.concurrency" label={t('wf.settings.concurrency')} width={110}>
+                <InputNumber
+                  min={1}
+                  max={20}
+                  value={draft.staffing.concurrency}
+                  onChange={(v) => setStaffing({ concurrency: v ?? 1 })}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.serviceLevel" label={t('wf.settings.serviceLevel')} width={110}>
+                <InputNumber
+                  min={0.01}
+                  max={0.99}
+                  step={0.05}
+                  value={draft.staffing.serviceLevel}
+                  onChange={(v) => setStaffing({ serviceLevel: v ?? 0.8 })}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.targetSeconds" label={t('wf.settings.target')} width={120}>
+                <InputNumber
+                  min={1}
+                  value={draft.staffing.targetSeconds}
+                  onChange={(v) => setStaffing({ targetSeconds: v ?? 30 })}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.patienceSeconds" label={t('wf.settings.patience')} width={170}>
+                <InputNumber
+                  min={1}
+                  value={draft.staffing.patienceSeconds ?? null}
+                  onChange={(v) => setStaffing({ patienceSeconds: v ?? undefined })}
+                />
+              </SettingsField>
+              <SettingsField path="staffing.shrinkage" label={t('wf.settings.shrinkage')} width={110}>
+                <InputNumber
+                  min={0}
+                  max={0.9}
+                  step={0.05}
+                  value={draft.staffing.shrinkage}
+                  onChange={(v) => setStaffing({ shrinkage: v ?? 0 })}
+                />
+              </SettingsField>
+              <SettingsField path="solver.timeLimitSeconds" label={t('wf.settings.timeLimit')} width={130}>
+                <InputNumber
+                  min={1}
+                  max={120}
+                  value={draft.solver.timeLimitSeconds}
+                  onChange={(v) =>
+                    edit(
+                      { ...draft, solver: { ...draft.solver, timeLimitSeconds: v ?? 10 } },
+                      'solver.timeLimitSeconds',
+                    )
+                  }
+                />
+              </SettingsField>
+            </Space>
+            <Typography.Title level={5}>{t('wf.shifts.title')}</Typography.Title>
+            <Typography.Paragraph type="secondary">{t('wf.shifts.help')}</Typography.Paragraph>
+            <ShiftSettingsEditor
+              shifts={draft.shifts}
+              intervalMinutes={draft.intervalMinutes}
+              onChange={(shifts, path) => edit({ ...draft, shifts }, path)}
             />
-          </span>
-          <span>
-            {t('wf.settings.uplift')}{' '}
-            <InputNumber
-              min={0.1}
-              step={0.1}
-              value={draft.forecast.upliftFactor}
-              onChange={(v) => setDraft({ ...draft, forecast: { ...draft.forecast, upliftFactor: v ?? 1 } })}
+            <Typography.Title level={5} style={{ marginTop: 16 }}>
+              {t('wf.peaks.title')}
+            </Typography.Title>
+            <PeakWindowsEditor
+              windows={draft.peakWindows}
+              defaults={defaultPeaks}
+              onChange={(peakWindows, path) => edit({ ...draft, peakWindows }, path)}
             />
-          </span>
-          <span>
-            {t('wf.settings.model')}{' '}
-            <Select
-              style={{ width: 120 }}
-              value={draft.staffing.model}
-              onChange={(model) => setStaffing({ model })}
-              options={(['simple', 'erlang-c', 'erlang-a'] as const).map((m) => ({ value: m, label: m }))}
-            />
-          </span>
-          <span>
-            {t('wf.settings.aht')}{' '}
-            <InputNumber
-              min={1}
-              value={draft.staffing.ahtSeconds}
-              onChange={(v) => setStaffing({ ahtSeconds: v ?? 300 })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.concurrency')}{' '}
-            <InputNumber
-              min={1}
-              max={20}
-              value={draft.staffing.concurrency}
-              onChange={(v) => setStaffing({ concurrency: v ?? 1 })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.serviceLevel')}{' '}
-            <InputNumber
-              min={0.01}
-              max={0.99}
-              step={0.05}
-              value={draft.staffing.serviceLevel}
-              onChange={(v) => setStaffing({ serviceLevel: v ?? 0.8 })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.target')}{' '}
-            <InputNumber
-              min={1}
-              value={draft.staffing.targetSeconds}
-              onChange={(v) => setStaffing({ targetSeconds: v ?? 30 })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.patience')}{' '}
-            <InputNumber
-              min={1}
-              value={draft.staffing.patienceSeconds ?? null}
-              onChange={(v) => setStaffing({ patienceSeconds: v ?? undefined })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.shrinkage')}{' '}
-            <InputNumber
-              min={0}
-              max={0.9}
-              step={0.05}
-              value={draft.staffing.shrinkage}
-              onChange={(v) => setStaffing({ shrinkage: v ?? 0 })}
-            />
-          </span>
-          <span>
-            {t('wf.settings.timeLimit')}{' '}
-            <InputNumber
-              min={1}
-              max={120}
-              value={draft.solver.timeLimitSeconds}
-              onChange={(v) => setDraft({ ...draft, solver: { ...draft.solver, timeLimitSeconds: v ?? 10 } })}
-            />
-          </span>
-        </Space>
-        <Table
-          style={{ marginTop: 16 }}
-          rowKey="index"
-          size="small"
-          pagination={false}
-          columns={shiftColumns}
-          dataSource={draft.shifts.shiftTypes.map((st, index) => ({ ...st, index }))}
-          data-testid="shift-types"
-        />
+          </Form>
+        </SettingsFieldErrorsProvider>
         <Space style={{ marginTop: 16 }}>
           <Input
             placeholder={t('wf.settings.note')}

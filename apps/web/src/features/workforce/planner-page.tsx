@@ -1,4 +1,4 @@
-import type { TPlan, TSkillGroup, TStore, TVolumeHistory } from '@peakdesk/contracts';
+import type { TPlan, TPlanSettings, TSkillGroup, TStore, TVolumeHistory } from '@peakdesk/contracts';
 import {
   App,
   Button,
@@ -11,12 +11,15 @@ import {
   Table,
   type TableColumnsType,
   Tag,
+  Typography,
   Upload,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
+import { SettingsFieldErrorsProvider, useSettingsFieldErrors } from './settings-field.tsx';
+import { PeakWindowsEditor, ShiftSettingsEditor } from './shift-settings-editor.tsx';
 import { workforceApi } from './workforce-api.ts';
 
 type TCreateForm = {
@@ -42,6 +45,11 @@ export function PlannerPage() {
   const [groups, setGroups] = useState<TSkillGroup[]>([]);
   const [isLoading, setIsLoading] = useState(true);
   const [isCreating, setIsCreating] = useState(false);
+  // The template's shift types and peaks, edited before the first schedule is computed.
+  const [templateSettings, setTemplateSettings] = useState<TPlanSettings | null>(null);
+  const [shifts, setShifts] = useState<TPlanSettings['shifts'] | null>(null);
+  const [peakWindows, setPeakWindows] = useState<TPlanSettings['peakWindows'] | null>(null);
+  const fields = useSettingsFieldErrors();
 
   const load = useCallback(async () => {
     setIsLoading(true);
@@ -57,6 +65,9 @@ export function PlannerPage() {
       setPlans(p);
       setStores(s);
       setGroups(g);
+      setTemplateSettings(template.settings);
+      setShifts((current) => current ?? template.settings.shifts);
+      setPeakWindows((current) => current ?? template.settings.peakWindows);
       if (!form.getFieldValue('date')) {
         form.setFieldsValue({
           name: template.name,
@@ -91,6 +102,7 @@ export function PlannerPage() {
     const values = await validateForm(form);
     if (!values) return;
     setIsCreating(true);
+    fields.clear();
     try {
       const template = await workforceApi.template(values.date);
       const { settings } = template;
@@ -105,12 +117,15 @@ export function PlannerPage() {
               ? { source: 'facts', weeks: 8 }
               : { source: 'import', historyId: values.history },
           forecast: { ...settings.forecast, upliftFactor: values.upliftFactor },
+          shifts: shifts ?? settings.shifts,
+          peakWindows: peakWindows ?? settings.peakWindows,
         },
       });
       message.success(t('wf.plan.created'));
       navigate(`/planner/${plan.id}`);
     } catch (error) {
-      if (!applyFieldError(form, error, ['name', 'storeId', 'groupId'])) {
+      if (fields.show(error)) message.error(t('wf.settings.fixFields'));
+      else if (!applyFieldError(form, error, ['name', 'storeId', 'groupId'])) {
         message.error(errorMessage(error, t('common.requestFailed')));
       }
     } finally {
@@ -248,6 +263,35 @@ export function PlannerPage() {
             </Button>
           </Form.Item>
         </Form>
+        {shifts && templateSettings ? (
+          <SettingsFieldErrorsProvider value={fields.context}>
+            <Form layout="vertical" component={false}>
+              <Typography.Title level={5} style={{ marginTop: 16 }}>
+                {t('wf.shifts.title')}
+              </Typography.Title>
+              <Typography.Paragraph type="secondary">{t('wf.shifts.help')}</Typography.Paragraph>
+              <ShiftSettingsEditor
+                shifts={shifts}
+                intervalMinutes={templateSettings.intervalMinutes}
+                onChange={(next, path) => {
+                  setShifts(next);
+                  fields.clear(path);
+                }}
+              />
+              <Typography.Title level={5} style={{ marginTop: 16 }}>
+                {t('wf.peaks.title')}
+              </Typography.Title>
+              <PeakWindowsEditor
+                windows={peakWindows ?? []}
+                defaults={templateSettings.peakWindows}
+                onChange={(next, path) => {
+                  setPeakWindows(next);
+                  fields.clear(path);
+                }}
+              />
+            </Form>
+          </SettingsFieldErrorsProvider>
+        ) : null}
       </Card>
       <Card title={t('wf.plan.list')}>
         <Table rowKey="id" size="small" loading={isLoading} columns={planColumns} dataSource={plans} />
