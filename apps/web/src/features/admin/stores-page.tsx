@@ -1,10 +1,10 @@
 import { type TPlatform, type TSkillGroup, ZPlatform } from '@peakdesk/contracts';
-import { App, Button, Form, Input, Modal, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import { Button, Form, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi, type TAdminStore, type TStoreInput } from './admin-api.ts';
+import { EditDialog, EditLink, useEditDialog } from './edit-dialog.tsx';
 import { useAdminList } from './use-admin-list.ts';
 
 const PLATFORM_COLORS: Record<TPlatform, string> = {
@@ -23,55 +23,35 @@ function embedSnippet(origin: string, storeId: string): string {
 
 export function StoresPage() {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const stores = useAdminList(adminApi.listStores);
   const [groups, setGroups] = useState<TSkillGroup[]>([]);
-  const [editing, setEditing] = useState<TAdminStore | null | undefined>(undefined);
-  const [form] = Form.useForm<TStoreInput>();
-  const [isSaving, setIsSaving] = useState(false);
+  const dialog = useEditDialog<TAdminStore, TStoreInput>({
+    values: (store) =>
+      store
+        ? {
+            name: store.name,
+            platform: store.platform,
+            defaultGroupId: store.defaultGroupId,
+            greeting: store.greeting,
+          }
+        : { name: '', platform: 'taobao', defaultGroupId: null, greeting: '' },
+    save: (store, values) => {
+      const body: TStoreInput = {
+        ...values,
+        defaultGroupId: values.defaultGroupId ?? null,
+        greeting: values.greeting ?? '',
+      };
+      return store ? adminApi.updateStore(store.id, body) : adminApi.createStore(body);
+    },
+    onSaved: stores.upsert,
+    fields: ['name', 'platform', 'defaultGroupId', 'greeting'],
+  });
 
   useEffect(() => {
     adminApi.listGroups().then(setGroups, () => setGroups([]));
   }, []);
 
-  useEffect(() => {
-    if (editing === undefined) return;
-    form.setFieldsValue(
-      editing
-        ? {
-            name: editing.name,
-            platform: editing.platform,
-            defaultGroupId: editing.defaultGroupId,
-            greeting: editing.greeting,
-          }
-        : { name: '', platform: 'taobao', defaultGroupId: null, greeting: '' },
-    );
-  }, [editing, form]);
-
   const groupName = (id: string | null) => groups.find((g) => g.id === id)?.name ?? t('common.none');
-
-  const submit = async () => {
-    const values = await validateForm(form);
-    if (!values) return;
-    const body: TStoreInput = {
-      ...values,
-      defaultGroupId: values.defaultGroupId ?? null,
-      greeting: values.greeting ?? '',
-    };
-    setIsSaving(true);
-    try {
-      const saved = editing ? await adminApi.updateStore(editing.id, body) : await adminApi.createStore(body);
-      stores.upsert(saved);
-      message.success(t(editing ? 'common.saved' : 'common.created'));
-      setEditing(undefined);
-    } catch (error) {
-      if (!applyFieldError(form, error, ['name', 'platform', 'defaultGroupId', 'greeting'])) {
-        message.error(errorMessage(error, t('common.requestFailed')));
-      }
-    } finally {
-      setIsSaving(false);
-    }
-  };
 
   const columns: TableColumnsType<TAdminStore> = [
     { title: t('common.name'), dataIndex: 'name' },
@@ -96,18 +76,14 @@ export function StoresPage() {
       title: t('common.actions'),
       key: 'actions',
       width: 90,
-      render: (_, store) => (
-        <Button type="link" size="small" onClick={() => setEditing(store)}>
-          {t('common.edit')}
-        </Button>
-      ),
+      render: (_, store) => <EditLink onClick={() => dialog.openEdit(store)} />,
     },
   ];
 
   return (
     <div className="pd-page">
       <PageHeader title={t('admin.stores.title')}>
-        <Button type="primary" onClick={() => setEditing(null)}>
+        <Button type="primary" onClick={dialog.openNew}>
           {t('admin.stores.new')}
         </Button>
       </PageHeader>
@@ -121,39 +97,28 @@ export function StoresPage() {
           expandedRowRender: (store) => <StoreSecrets store={store} />,
         }}
       />
-      <Modal
-        open={editing !== undefined}
-        title={t(editing ? 'admin.stores.edit' : 'admin.stores.new')}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={isSaving}
-        onOk={submit}
-        onCancel={() => setEditing(undefined)}
-        forceRender
-      >
-        <Form form={form} layout="vertical">
-          <Form.Item
-            name="name"
-            label={t('common.name')}
-            rules={[{ required: true, message: t('common.required') }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="platform" label={t('admin.stores.platform')} rules={[{ required: true }]}>
-            <Select options={ZPlatform.options.map((p) => ({ value: p, label: t(`platform.${p}`) }))} />
-          </Form.Item>
-          <Form.Item name="defaultGroupId" label={t('admin.stores.defaultGroup')}>
-            <Select
-              allowClear
-              placeholder={t('common.none')}
-              options={groups.map((g) => ({ value: g.id, label: g.name }))}
-            />
-          </Form.Item>
-          <Form.Item name="greeting" label={t('admin.stores.greeting')}>
-            <Input.TextArea rows={3} maxLength={500} showCount />
-          </Form.Item>
-        </Form>
-      </Modal>
+      <EditDialog dialog={dialog} title={t(dialog.editing ? 'admin.stores.edit' : 'admin.stores.new')}>
+        <Form.Item
+          name="name"
+          label={t('common.name')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="platform" label={t('admin.stores.platform')} rules={[{ required: true }]}>
+          <Select options={ZPlatform.options.map((p) => ({ value: p, label: t(`platform.${p}`) }))} />
+        </Form.Item>
+        <Form.Item name="defaultGroupId" label={t('admin.stores.defaultGroup')}>
+          <Select
+            allowClear
+            placeholder={t('common.none')}
+            options={groups.map((g) => ({ value: g.id, label: g.name }))}
+          />
+        </Form.Item>
+        <Form.Item name="greeting" label={t('admin.stores.greeting')}>
+          <Input.TextArea rows={3} maxLength={500} showCount />
+        </Form.Item>
+      </EditDialog>
     </div>
   );
 }

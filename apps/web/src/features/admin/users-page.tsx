@@ -5,7 +5,6 @@ import {
   Form,
   Input,
   InputNumber,
-  Modal,
   Popconfirm,
   Select,
   Space,
@@ -14,11 +13,12 @@ import {
   Tag,
 } from 'antd';
 import { useEffect, useState } from 'react';
-import { applyFieldError, errorMessage, validateForm } from '../../lib/form-errors.ts';
+import { errorMessage } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { useMe } from '../auth/session-context.tsx';
 import { adminApi } from './admin-api.ts';
+import { EditDialog, EditLink, useEditDialog } from './edit-dialog.tsx';
 import { useAdminList } from './use-admin-list.ts';
 
 type TUserForm = {
@@ -40,28 +40,17 @@ export function UsersPage() {
   const users = useAdminList(adminApi.listUsers);
   const [stores, setStores] = useState<TStore[]>([]);
   const [groups, setGroups] = useState<TSkillGroup[]>([]);
-  const [editing, setEditing] = useState<TUser | null | undefined>(undefined);
-  const [form] = Form.useForm<TUserForm>();
-  const [isSaving, setIsSaving] = useState(false);
-
-  useEffect(() => {
-    adminApi.listStores().then(setStores, () => setStores([]));
-    adminApi.listGroups().then(setGroups, () => setGroups([]));
-  }, []);
-
-  useEffect(() => {
-    if (editing === undefined) return;
-    form.resetFields();
-    form.setFieldsValue(
-      editing
+  const dialog = useEditDialog<TUser, TUserForm>({
+    values: (user) =>
+      user
         ? {
-            email: editing.email,
-            name: editing.name,
-            role: editing.role,
+            email: user.email,
+            name: user.name,
+            role: user.role,
             password: '',
-            maxConcurrency: editing.maxConcurrency,
-            storeIds: editing.storeIds,
-            groupIds: editing.groupIds,
+            maxConcurrency: user.maxConcurrency,
+            storeIds: user.storeIds,
+            groupIds: user.groupIds,
           }
         : {
             email: '',
@@ -72,34 +61,26 @@ export function UsersPage() {
             storeIds: [],
             groupIds: [],
           },
-    );
-  }, [editing, form]);
-
-  const submit = async () => {
-    const values = await validateForm(form);
-    if (!values) return;
-    const maxConcurrency = values.maxConcurrency ?? null;
-    setIsSaving(true);
-    try {
-      const saved = editing
-        ? await adminApi.updateUser(editing.id, {
+    save: (user, values) => {
+      const maxConcurrency = values.maxConcurrency ?? null;
+      return user
+        ? adminApi.updateUser(user.id, {
             name: values.name,
             role: values.role,
             maxConcurrency,
             storeIds: values.storeIds,
             groupIds: values.groupIds,
           })
-        : await adminApi.createUser({ ...values, maxConcurrency });
-      users.upsert(saved);
-      message.success(t(editing ? 'common.saved' : 'common.created'));
-      setEditing(undefined);
-    } catch (error) {
-      if (!applyFieldError(form, error, FIELDS))
-        message.error(errorMessage(error, t('common.requestFailed')));
-    } finally {
-      setIsSaving(false);
-    }
-  };
+        : adminApi.createUser({ ...values, maxConcurrency });
+    },
+    onSaved: users.upsert,
+    fields: FIELDS,
+  });
+
+  useEffect(() => {
+    adminApi.listStores().then(setStores, () => setStores([]));
+    adminApi.listGroups().then(setGroups, () => setGroups([]));
+  }, []);
 
   const setDisabled = async (user: TUser, disabled: boolean) => {
     try {
@@ -156,9 +137,7 @@ export function UsersPage() {
       width: 140,
       render: (_, user) => (
         <Space size={0}>
-          <Button type="link" size="small" onClick={() => setEditing(user)}>
-            {t('common.edit')}
-          </Button>
+          <EditLink onClick={() => dialog.openEdit(user)} />
           {user.disabled ? (
             <Button type="link" size="small" onClick={() => setDisabled(user, false)}>
               {t('admin.users.enable')}
@@ -180,11 +159,11 @@ export function UsersPage() {
     },
   ];
 
-  const isCreating = editing === null;
+  const isCreating = dialog.editing === null;
   return (
     <div className="pd-page">
       <PageHeader title={t('admin.users.title')}>
-        <Button type="primary" onClick={() => setEditing(null)}>
+        <Button type="primary" onClick={dialog.openNew}>
           {t('admin.users.new')}
         </Button>
       </PageHeader>
@@ -195,58 +174,47 @@ export function UsersPage() {
         dataSource={users.items}
         pagination={{ pageSize: 50, hideOnSinglePage: true }}
       />
-      <Modal
-        open={editing !== undefined}
-        title={t(isCreating ? 'admin.users.new' : 'admin.users.edit')}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={isSaving}
-        onOk={submit}
-        onCancel={() => setEditing(undefined)}
-        forceRender
-      >
-        <Form form={form} layout="vertical">
+      <EditDialog dialog={dialog} title={t(isCreating ? 'admin.users.new' : 'admin.users.edit')}>
+        <Form.Item
+          name="email"
+          label={t('admin.users.email')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Input type="email" disabled={!isCreating} autoComplete="off" />
+        </Form.Item>
+        <Form.Item
+          name="name"
+          label={t('admin.users.name')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
+          <Select options={ZRole.options.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        </Form.Item>
+        {isCreating && (
           <Form.Item
-            name="email"
-            label={t('admin.users.email')}
-            rules={[{ required: true, message: t('common.required') }]}
+            name="password"
+            label={t('admin.users.password')}
+            rules={[{ required: true, min: 8, message: t('password.min') }]}
           >
-            <Input type="email" disabled={!isCreating} autoComplete="off" />
+            <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Form.Item
-            name="name"
-            label={t('admin.users.name')}
-            rules={[{ required: true, message: t('common.required') }]}
-          >
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="role" label={t('admin.users.role')} rules={[{ required: true }]}>
-            <Select options={ZRole.options.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
-          </Form.Item>
-          {isCreating && (
-            <Form.Item
-              name="password"
-              label={t('admin.users.password')}
-              rules={[{ required: true, min: 8, message: t('password.min') }]}
-            >
-              <Input.Password autoComplete="new-password" />
-            </Form.Item>
-          )}
-          <Form.Item
-            name="maxConcurrency"
-            label={t('admin.users.concurrency')}
-            extra={t('admin.users.concurrencyHint')}
-          >
-            <InputNumber min={1} max={50} precision={0} />
-          </Form.Item>
-          <Form.Item name="storeIds" label={t('admin.users.stores')}>
-            <Select mode="multiple" options={stores.map((s) => ({ value: s.id, label: s.name }))} />
-          </Form.Item>
-          <Form.Item name="groupIds" label={t('admin.users.groups')}>
-            <Select mode="multiple" options={groups.map((g) => ({ value: g.id, label: g.name }))} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        )}
+        <Form.Item
+          name="maxConcurrency"
+          label={t('admin.users.concurrency')}
+          extra={t('admin.users.concurrencyHint')}
+        >
+          <InputNumber min={1} max={50} precision={0} />
+        </Form.Item>
+        <Form.Item name="storeIds" label={t('admin.users.stores')}>
+          <Select mode="multiple" options={stores.map((s) => ({ value: s.id, label: s.name }))} />
+        </Form.Item>
+        <Form.Item name="groupIds" label={t('admin.users.groups')}>
+          <Select mode="multiple" options={groups.map((g) => ({ value: g.id, label: g.name }))} />
+        </Form.Item>
+      </EditDialog>
     </div>
   );
 }

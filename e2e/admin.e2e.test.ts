@@ -1,0 +1,92 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './lib/browser.ts';
+import { startDemoServer } from './lib/demo-server.ts';
+import { signIn } from './lib/session.ts';
+
+type Server = Awaited<ReturnType<typeof startDemoServer>>;
+let server: Server;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const dialog = (page: Page) => page.getByRole('dialog').filter({ visible: true });
+/** The input of a form item, by its label (antd's number inputs are not tied to their label). */
+const field = (page: Page, label: string) =>
+  dialog(page)
+    .locator('.ant-form-item', { has: page.locator(`label[title="${label}"]`) })
+    .locator('input')
+    .first();
+// antd puts a space between the two characters of a two-character Chinese button label (保 存).
+const SAVE = /^保\s*存$/;
+const EDIT = /^编\s*辑$/;
+const rowOf = (page: Page, text: string) => page.locator('.ant-table-row', { hasText: text });
+
+describe('merchant administration in real Chromium', () => {
+  it('an admin creates and edits a skill group, then adds an agent to it; a taken email is named next to its field', async () => {
+    const admin = server.demoLogins.find((l) => l.role === 'admin')!;
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, server.url, admin.email, admin.password);
+
+    // A new group for the promotion's reserve agents (预备队).
+    await page.goto(`${server.url}/admin/groups`);
+    await page.getByRole('button', { name: '新建技能组' }).click();
+    await field(page, '名称').fill('双11预备队');
+    await field(page, '默认接待上限').fill('8');
+    await dialog(page).getByRole('button', { name: SAVE }).click();
+    await rowOf(page, '双11预备队').waitFor();
+    expect(await rowOf(page, '双11预备队').textContent()).toContain('8');
+
+    // Edit: the dialog opens filled with the group's values.
+    await rowOf(page, '双11预备队').getByRole('button', { name: EDIT }).click();
+    expect(await field(page, '名称').inputValue()).toBe('双11预备队');
+    await field(page, '默认接待上限').fill('6');
+    await dialog(page).getByRole('button', { name: SAVE }).click();
+    await expect.poll(() => rowOf(page, '双11预备队').textContent()).toContain('6');
+
+    // A new agent in that group; first with an email already in use, which the server rejects.
+    await page.goto(`${server.url}/admin/users`);
+    await page.getByRole('button', { name: '新建成员' }).click();
+    const form = dialog(page);
+    await field(page, '邮箱').fill(admin.email);
+    await field(page, '姓名').fill('小双');
+    await field(page, '初始密码').fill('peakdesk-1111');
+    await form
+      .locator('.ant-form-item', { has: page.locator('label[title="技能组"]') })
+      .locator('.ant-select')
+      .click();
+    await page.locator('.ant-select-item-option', { hasText: '双11预备队' }).click();
+    await form.getByRole('button', { name: SAVE }).click();
+    const emailError = form
+      .locator('.ant-form-item', { hasText: '邮箱' })
+      .locator('.ant-form-item-explain-error');
+    await emailError.waitFor();
+    expect(await emailError.textContent()).toContain('already in use');
+
+    await field(page, '邮箱').fill('xiaoshuang@demo.peakdesk.local');
+    await form.getByRole('button', { name: SAVE }).click();
+    await rowOf(page, 'xiaoshuang@demo.peakdesk.local').waitFor();
+    expect(await rowOf(page, 'xiaoshuang@demo.peakdesk.local').textContent()).toContain('双11预备队');
+
+    // What the pages show is what the API stored.
+    const users = (await (await page.request.get(`${server.url}/api/users`)).json()) as {
+      email: string;
+      groupIds: string[];
+    }[];
+    const groups = (await (await page.request.get(`${server.url}/api/groups`)).json()) as {
+      id: string;
+      name: string;
+      defaultMaxConcurrency: number;
+    }[];
+    const reserve = groups.find((g) => g.name === '双11预备队')!;
+    expect(reserve.defaultMaxConcurrency).toBe(6);
+    expect(users.find((u) => u.email === 'xiaoshuang@demo.peakdesk.local')!.groupIds).toEqual([reserve.id]);
+  });
+});
