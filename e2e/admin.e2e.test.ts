@@ -1,21 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './lib/browser.ts';
-import { startDemoServer } from './lib/demo-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDemoServer } from './lib/fixture.ts';
 import { signIn } from './lib/session.ts';
 
-type Server = Awaited<ReturnType<typeof startDemoServer>>;
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useDemoServer();
 
 const dialog = (page: Page) => page.getByRole('dialog').filter({ visible: true });
 /** The input of a form item, by its label (antd's number inputs are not tied to their label). */
@@ -31,12 +19,12 @@ const rowOf = (page: Page, text: string) => page.locator('.ant-table-row', { has
 
 describe('merchant administration in real Chromium', () => {
   it('an admin creates and edits a skill group, then adds an agent to it; a taken email is named next to its field', async () => {
-    const admin = server.demoLogins.find((l) => l.role === 'admin')!;
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, server.url, admin.email, admin.password);
+    const admin = fx.server.demoLogins.find((l) => l.role === 'admin')!;
+    const page = await fx.newPage();
+    await signIn(page, fx.server.url, admin.email, admin.password);
 
     // A new group for the promotion's reserve agents (预备队).
-    await page.goto(`${server.url}/admin/groups`);
+    await page.goto(`${fx.server.url}/admin/groups`);
     await page.getByRole('button', { name: '新建技能组' }).click();
     await field(page, '名称').fill('双11预备队');
     await field(page, '默认接待上限').fill('8');
@@ -52,7 +40,7 @@ describe('merchant administration in real Chromium', () => {
     await expect.poll(() => rowOf(page, '双11预备队').textContent()).toContain('6');
 
     // A new agent in that group; first with an email already in use, which the server rejects.
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${fx.server.url}/admin/users`);
     await page.getByRole('button', { name: '新建成员' }).click();
     const form = dialog(page);
     await field(page, '邮箱').fill(admin.email);
@@ -76,11 +64,11 @@ describe('merchant administration in real Chromium', () => {
     expect(await rowOf(page, 'xiaoshuang@demo.peakdesk.local').textContent()).toContain('双11预备队');
 
     // What the pages show is what the API stored.
-    const users = (await (await page.request.get(`${server.url}/api/users`)).json()) as {
+    const users = (await (await page.request.get(`${fx.server.url}/api/users`)).json()) as {
       email: string;
       groupIds: string[];
     }[];
-    const groups = (await (await page.request.get(`${server.url}/api/groups`)).json()) as {
+    const groups = (await (await page.request.get(`${fx.server.url}/api/groups`)).json()) as {
       id: string;
       name: string;
       defaultMaxConcurrency: number;

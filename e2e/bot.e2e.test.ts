@@ -1,33 +1,21 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './lib/browser.ts';
-import { startDemoServer } from './lib/demo-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDemoServer } from './lib/fixture.ts';
 import { signIn } from './lib/session.ts';
 
-type Server = Awaited<ReturnType<typeof startDemoServer>>;
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useDemoServer();
 
 const signInAgent = (page: Page, email: string, password: string) =>
-  signIn(page, server.url, email, password, { online: true });
+  signIn(page, fx.server.url, email, password, { online: true });
 
 describe('FAQ bot in real Chromium', () => {
   it('answers 亲，保价吗 from the FAQ, then 转人工 lands in the workspace with the transcript', async () => {
-    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
-    const agentPage = await (await browser.newContext()).newPage();
+    const agentLogin = fx.server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
+    const agentPage = await fx.newPage();
     await signInAgent(agentPage, agentLogin.email, agentLogin.password);
 
-    const customerPage = await (await browser.newContext()).newPage();
-    await customerPage.goto(`${server.url}/demo`);
+    const customerPage = await fx.newPage();
+    await customerPage.goto(`${fx.server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
     await customerPage.getByTestId('pd-widget-input').fill('亲，保价吗');
     await customerPage.getByTestId('pd-widget-send').click();

@@ -1,57 +1,45 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './lib/browser.ts';
-import { startDemoServer } from './lib/demo-server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useDemoServer } from './lib/fixture.ts';
 import { signIn } from './lib/session.ts';
 
-type Server = Awaited<ReturnType<typeof startDemoServer>>;
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useDemoServer();
 
 const signInAgent = (page: Page, email: string, password: string) =>
-  signIn(page, server.url, email, password, { online: true });
+  signIn(page, fx.server.url, email, password, { online: true });
 
 describe('live chat in real Chromium', () => {
   it('customer asks in the widget, agent answers in the workspace, customer sees the reply', async () => {
-    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
-    const agentPage = await (await browser.newContext()).newPage();
+    const agentLogin = fx.server.demoLogins.find((l) => l.email.startsWith('xiaomei'))!;
+    const agentPage = await fx.newPage();
     await signInAgent(agentPage, agentLogin.email, agentLogin.password);
 
     // This test is about the human path, so the demo store answers with a person first (the bot
     // test covers bot-first stores and 转人工).
-    const admin = server.demoLogins.find((l) => l.role === 'admin')!;
-    const login = await fetch(`${server.url}/api/auth/login`, {
+    const admin = fx.server.demoLogins.find((l) => l.role === 'admin')!;
+    const login = await fetch(`${fx.server.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ email: admin.email, password: admin.password }),
     });
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-    const stores = (await (await fetch(`${server.url}/api/stores`, { headers: { cookie } })).json()) as {
+    const stores = (await (await fetch(`${fx.server.url}/api/stores`, { headers: { cookie } })).json()) as {
       id: string;
     }[];
-    const modeSet = await fetch(`${server.url}/api/stores/${stores[0]!.id}/bot-settings`, {
+    const modeSet = await fetch(`${fx.server.url}/api/stores/${stores[0]!.id}/bot-settings`, {
       method: 'PUT',
       headers: { cookie, 'content-type': 'application/json' },
       body: JSON.stringify({ mode: 'human_first' }),
     });
     expect(modeSet.status).toBe(200);
 
-    const customerPage = await (await browser.newContext()).newPage();
+    const customerPage = await fx.newPage();
     // A slow network: the widget's session request takes 1.5 s, and the buyer writes before it is back.
     await customerPage.route('**/api/widget/session', async (route) => {
       await new Promise((r) => setTimeout(r, 1_500));
       await route.continue();
     });
-    await customerPage.goto(`${server.url}/demo`);
+    await customerPage.goto(`${fx.server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
     const question = '你好，我的订单什么时候发货？';
     await customerPage.getByTestId('pd-widget-input').fill(question);
@@ -87,8 +75,8 @@ describe('live chat in real Chromium', () => {
   });
 
   it('script-carrying customer text is shown as inert text on both sides', async () => {
-    const agentLogin = server.demoLogins.find((l) => l.email.startsWith('xiaoya'))!;
-    const agentPage = await (await browser.newContext()).newPage();
+    const agentLogin = fx.server.demoLogins.find((l) => l.email.startsWith('xiaoya'))!;
+    const agentPage = await fx.newPage();
     await signInAgent(agentPage, agentLogin.email, agentLogin.password);
     let dialogs = 0;
     agentPage.on('dialog', (d) => {
@@ -96,12 +84,12 @@ describe('live chat in real Chromium', () => {
       void d.dismiss();
     });
 
-    const customerPage = await (await browser.newContext()).newPage();
+    const customerPage = await fx.newPage();
     customerPage.on('dialog', (d) => {
       dialogs++;
       void d.dismiss();
     });
-    await customerPage.goto(`${server.url}/demo`);
+    await customerPage.goto(`${fx.server.url}/demo`);
     await customerPage.getByTestId('pd-widget-button').click();
     const evil = '转人工<img src=x onerror="alert(1)"><script>alert(2)</script><b>加粗</b>';
     await customerPage.getByTestId('pd-widget-input').fill(evil);

@@ -1,28 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './lib/browser.ts';
-import { startDemoServer } from './lib/demo-server.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemoServer } from './lib/fixture.ts';
 import { signIn } from './lib/session.ts';
 
-type Server = Awaited<ReturnType<typeof startDemoServer>>;
-let server: Server;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fx = useDemoServer();
 
 describe('promotion drill from the web app', () => {
   it('a supervisor starts a drill, watches its progress and reads a clean summary', async () => {
-    const login = server.demoLogins.find((l) => l.role === 'supervisor')!;
-    const page = await (await browser.newContext()).newPage();
-    await signIn(page, server.url, login.email, login.password);
-    await page.goto(`${server.url}/drills`);
+    const login = fx.server.demoLogins.find((l) => l.role === 'supervisor')!;
+    const page = await fx.newPage();
+    await signIn(page, fx.server.url, login.email, login.password);
+    await page.goto(`${fx.server.url}/drills`);
     await page.getByTestId('drills-page').waitFor();
 
     // 30 simulated minutes at 300× take a few real seconds.
@@ -37,7 +24,7 @@ describe('promotion drill from the web app', () => {
     const summary = page.getByTestId('drill-summary');
     await summary.waitFor();
     // The page shows what the API reports; the API must report a clean run.
-    const res = await page.request.get(`${server.url}/api/drills/runs`);
+    const res = await page.request.get(`${fx.server.url}/api/drills/runs`);
     const runs = (await res.json()) as {
       id: string;
       drillOrgId: string;
@@ -54,13 +41,13 @@ describe('promotion drill from the web app', () => {
     await page.getByTestId('drill-wall-link').click();
     await page.getByTestId('wall-page').waitFor();
     await page.getByTestId('wall-group').first().waitFor({ timeout: 15_000 });
-    const wall = await page.request.get(`${server.url}/api/routing/wall?orgId=${run.drillOrgId}`);
+    const wall = await page.request.get(`${fx.server.url}/api/routing/wall?orgId=${run.drillOrgId}`);
     expect(wall.status()).toBe(200);
     const foreign = await page.request.get(
-      `${server.url}/api/routing/wall?orgId=00000000-0000-4000-8000-000000000000`,
+      `${fx.server.url}/api/routing/wall?orgId=00000000-0000-4000-8000-000000000000`,
     );
     expect(foreign.status()).toBe(404);
-    const report = await page.request.get(`${server.url}/api/drills/runs/${run.id}/report`);
+    const report = await page.request.get(`${fx.server.url}/api/drills/runs/${run.id}/report`);
     expect(report.status()).toBe(200);
     expect(await report.text()).toContain('echarts');
   });
