@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildScheduleModel } from './schedule-formulation.ts';
-import { greedySchedule } from './schedule-heuristic.ts';
+import { greedySchedule, greedyScheduleYielding } from './schedule-heuristic.ts';
 import { type ScheduleRequest, solveSchedule, solveScheduleWith } from './schedule-solver.ts';
 import { checkPlan, expectFeasible, objectiveOf } from './schedule-test-support.ts';
 import type { ShiftDefinitions, ShiftType } from './shift-model.ts';
@@ -89,6 +89,24 @@ describe('greedy schedule', () => {
       for (const s of plan.shifts) for (const t of s.covers) direct[t] = (direct[t] ?? 0) + s.count;
       expect(covered).toEqual(direct);
     }
+  });
+
+  it('the yielding variant builds the same plan and lets the event loop run meanwhile', async () => {
+    const request = promotionDay();
+    const day = gridOf(request).required;
+    // A week of promotion days at 15 minutes: a few hundred ms of greedy on this machine.
+    const grid = { start: DAY, required: Array.from({ length: 7 }, () => day).flat() };
+    const sync = greedySchedule(request.definitions, grid);
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const started = performance.now();
+    const yielding = await greedyScheduleYielding(request.definitions, grid);
+    const elapsed = performance.now() - started;
+    clearInterval(ticker);
+    expect(yielding).toEqual(sync);
+    expect(sync.shortfall).toBe(0);
+    // It hands the loop a turn at least every ~10 ms of work.
+    if (elapsed > 50) expect(turns).toBeGreaterThan(0);
   });
 
   it('keeps per-type and per-day caps; what they leave short goes on the slack, which stays feasible', () => {

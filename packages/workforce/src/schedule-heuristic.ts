@@ -11,6 +11,8 @@ export type HeuristicPlan = {
 };
 
 const EPS = 1e-9;
+/** Longest stretch the greedy runs before it lets the event loop in (yielding variant). */
+const SLICE_MS = 10;
 
 /** One (type, start) the greedy may add; break rules in grid intervals. */
 type Option = {
@@ -36,6 +38,31 @@ type Placed = { option: Option; offsets: number[] };
  * every worked interval is over-covered are dropped, dearest first.
  */
 export function greedySchedule(definitions: ShiftDefinitions, grid: ScheduleGrid): HeuristicPlan {
+  const steps = greedySteps(definitions, grid);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `greedySchedule` that lets the event loop run every ~10 ms: a fortnight at 15-minute intervals takes
+ * a few hundred milliseconds, which a server handling chats must not spend in one block.
+ */
+export async function greedyScheduleYielding(
+  definitions: ShiftDefinitions,
+  grid: ScheduleGrid,
+): Promise<HeuristicPlan> {
+  const steps = greedySteps(definitions, grid);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The greedy as a generator that yields whenever it has run for a slice. */
+function* greedySteps(definitions: ShiftDefinitions, grid: ScheduleGrid): Generator<void, HeuristicPlan> {
   const interval = definitions.intervalMinutes;
   const step = interval * MINUTE_MS;
   const n = grid.required.length;
@@ -133,11 +160,17 @@ export function greedySchedule(definitions: ShiftDefinitions, grid: ScheduleGrid
     return offsets;
   };
 
+  const isOnBreak = (o: Option, offsets: readonly number[], q: number) => {
+    for (let b = 0; b < offsets.length; b++) {
+      const off = offsets[b] as number;
+      if (q >= off && q < off + (o.rules[b]?.len ?? 0)) return true;
+    }
+    return false;
+  };
   const worked = (o: Option, offsets: readonly number[]) => {
     const out: number[] = [];
     for (let q = 0; q < o.length && o.index + q < n; q++) {
-      if (offsets.some((off, b) => q >= off && q < off + (o.rules[b]?.len ?? 0))) continue;
-      out.push(o.index + q);
+      if (!isOnBreak(o, offsets, q)) out.push(o.index + q);
     }
     return out;
   };
@@ -163,8 +196,9 @@ export function greedySchedule(definitions: ShiftDefinitions, grid: ScheduleGrid
         if (!offsets) continue;
         let useful = 0;
         let waste = 0;
-        for (const t of worked(option, offsets)) {
-          if (deficit(t) > EPS) useful++;
+        for (let q = 0; q < option.length && option.index + q < n; q++) {
+          if (isOnBreak(option, offsets, q)) continue;
+          if (deficit(option.index + q) > EPS) useful++;
           else waste++;
         }
         const score = option.cost / useful;
@@ -180,6 +214,7 @@ export function greedySchedule(definitions: ShiftDefinitions, grid: ScheduleGrid
 
   // Passes until nothing changes: a full-time shift added late can make room for a part-time one
   // an earlier interval was refused under the part-time share.
+  let sliceStart = performance.now();
   for (let changed = true; changed; ) {
     changed = false;
     for (let t = 0; t < n; t++) {
@@ -189,6 +224,10 @@ export function greedySchedule(definitions: ShiftDefinitions, grid: ScheduleGrid
         add(choice, 1);
         placed.push(choice);
         changed = true;
+        if (performance.now() - sliceStart > SLICE_MS) {
+          yield;
+          sliceStart = performance.now();
+        }
       }
     }
   }

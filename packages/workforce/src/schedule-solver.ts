@@ -6,7 +6,7 @@ import {
   type Formulation,
   type MipModel,
 } from './schedule-formulation.ts';
-import { greedySchedule, type HeuristicPlan } from './schedule-heuristic.ts';
+import { greedyScheduleYielding, type HeuristicPlan } from './schedule-heuristic.ts';
 import { type HighsOptionValue, type SolveJob, solveInWorker } from './schedule-solver-pool.ts';
 import { isOnIntervalGrid, type ShiftDefinitions, validateShiftDefinitions } from './shift-model.ts';
 import { formatIsoTimestamp, MINUTE_MS, type WallClockMs } from './time.ts';
@@ -258,7 +258,7 @@ export async function solveScheduleWith(
   const started = performance.now();
   // The greedy plan first (milliseconds): HiGHS starts from it, and it stands in for HiGHS when the time
   // limit passes before HiGHS has a plan (a cold worker on a loaded machine can spend the limit on setup).
-  const heuristic: HeuristicPlan = greedySchedule(definitions, grid);
+  const heuristic: HeuristicPlan = await greedyScheduleYielding(definitions, grid);
   const warmStart = tuning.warmStart ?? true;
   const diagnostics: SolveDiagnostics = {
     columns: 0,
