@@ -87,7 +87,7 @@ export type BuiltPlan = {
 export type RosterCandidate = { userId: string; name: string };
 
 /** Peak windows (shading of the promotion-day view): each ends after it starts. */
-export function checkPeakWindows(windows: TPlanSettings['peakWindows']): void {
+function checkPeakWindows(windows: TPlanSettings['peakWindows']): void {
   windows.forEach((w, i) => {
     if (w.end <= w.start)
       throw invalidSettings(`settings.peakWindows.${i}.end`, `${w.end} is not after the start ${w.start}`);
