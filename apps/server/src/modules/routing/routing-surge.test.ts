@@ -13,6 +13,7 @@ import {
   waitFor,
 } from '../../../test/harness.ts';
 import type { CustomerCaller, UserCaller } from '../../http/caller.ts';
+import { estimateHandleSeconds } from './queue-estimate.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -387,6 +388,34 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     });
     expect(rest.body.position).toBe(1);
     client.close();
+  });
+
+  it('the wait estimate counts the chats still running, not only the finished ones', async () => {
+    const { t } = await tenant({ agents: 1, cap: 1 });
+    await setStatus(t, t.agents[0]!, 'online');
+    // The agent's current chat has been running for 15 minutes; twelve quick chats (100 s each) finished
+    // in the last hour (written directly: routing them would read the estimate before the test is set).
+    const running = await open(t);
+    expect(running.c.assigneeId).toBe(t.agents[0]!.id);
+    await db().execute(
+      sql`UPDATE conversations SET assigned_at = now() - interval '900 seconds' WHERE id = ${running.c.id}`,
+    );
+    await db().execute(sql`INSERT INTO conversations (org_id, store_id, customer_id, group_id, assignee_id, status,
+        queued_at, assigned_at, resolved_at)
+      SELECT ${t.org.id}, ${t.store.id}, ${running.v.customerId}, ${t.groups.presale.id}, ${t.agents[0]!.id}, 'resolved',
+        now() - interval '31 minutes', now() - interval '30 minutes', now() - interval '30 minutes' + interval '100 seconds'
+      FROM generate_series(1, 12)`);
+    const waiting = await open(t);
+    const p = await server.services.routing.queuePosition(waiting.v, waiting.c.id);
+    // Finished chats only: mean 100 s, the one in line waits half a slot interval = 50 s. With the
+    // running chat in the life table the handle time is far longer.
+    const expected = estimateHandleSeconds([
+      { bucket: 1, chats: 12, finished: 12, seconds: 1200, finishedSeconds: 1200 },
+      { bucket: 5, chats: 1, finished: 0, seconds: 900, finishedSeconds: 0 },
+    ])!;
+    expect(expected).toBeGreaterThan(200);
+    expect(p?.position).toBe(1);
+    expect(Math.abs(p!.etaSeconds! - Math.round(expected / 2))).toBeLessThanOrEqual(2);
   });
 
   it('transfers to an agent or a group with a note; a supervisor takes over', async () => {

@@ -1,6 +1,7 @@
 import type { TBusinessHours, TLane, TRuleConditions } from '@peakdesk/contracts';
 import { type Database, queryRows, sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
+import { HANDLE_TIME_EDGES, type HandleTimeBucket } from './queue-estimate.ts';
 
 export type GroupSettingsRow = {
   id: string;
@@ -528,16 +529,37 @@ export function createRoutingRepository(db: Database) {
       const r = rows[0];
       return { total: Number(r?.total ?? 0), used: Number(r?.used ?? 0), agents: Number(r?.agents ?? 0) };
     },
-    /** Mean handle time of chats of the group resolved in the last hour (null = none). */
-    async recentHandleSeconds(groupId: string) {
-      const rows = await queryRows<{ aht: number | null; n: number }>(
+    /**
+     * The group's chats assigned in the last hour by observed time (handle time if finished, age if
+     * still running), in the age buckets of `HANDLE_TIME_EDGES`: a few rows, whatever the volume.
+     */
+    async handleTimeCohort(groupId: string): Promise<HandleTimeBucket[]> {
+      const rows = await queryRows<{
+        bucket: number;
+        chats: number;
+        finished: number;
+        seconds: number;
+        finished_seconds: number;
+      }>(
         db,
-        sql`SELECT avg(EXTRACT(EPOCH FROM resolved_at - assigned_at))::float AS aht, count(*)::int AS n FROM conversations
-            WHERE group_id = ${groupId} AND resolved_at > now() - interval '1 hour' AND assigned_at IS NOT NULL
-              AND status IN ('resolved', 'closed')`,
+        // date_part, not EXTRACT: float arithmetic, where EXTRACT's numeric made the query 2.5× slower.
+        sql`SELECT width_bucket(d, ARRAY[${sql.raw(HANDLE_TIME_EDGES.join(', '))}]::float8[]) AS bucket,
+              count(*)::int AS chats, count(*) FILTER (WHERE finished)::int AS finished,
+              sum(d) AS seconds, COALESCE(sum(d) FILTER (WHERE finished), 0) AS finished_seconds
+            FROM (SELECT GREATEST(0, date_part('epoch', COALESCE(resolved_at, now()) - assigned_at)) AS d,
+                    resolved_at IS NOT NULL AS finished
+                  FROM conversations
+                  WHERE group_id = ${groupId} AND assigned_at > now() - interval '1 hour'
+                    AND (status = 'assigned' OR (status IN ('resolved', 'closed') AND resolved_at IS NOT NULL))) c
+            GROUP BY 1`,
       );
-      const r = rows[0];
-      return r && Number(r.n) >= 3 && r.aht !== null ? Number(r.aht) : null;
+      return rows.map((r) => ({
+        bucket: Number(r.bucket),
+        chats: Number(r.chats),
+        finished: Number(r.finished),
+        seconds: Number(r.seconds),
+        finishedSeconds: Number(r.finished_seconds),
+      }));
     },
     async queueStats(orgId: string) {
       return queryRows<{ group_id: string; priority: number; n: number; oldest: Date | string | null }>(

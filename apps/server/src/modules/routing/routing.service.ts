@@ -30,7 +30,7 @@ import { transitionConversation } from '../chat/conversation-state.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import { isOpenAt } from './business-hours.ts';
 import { laneFor, pickEntryRule } from './entry-rules.ts';
-import { DEFAULT_AHT_SECONDS, estimateWaitSeconds } from './queue-estimate.ts';
+import { DEFAULT_AHT_SECONDS, estimateHandleSeconds, estimateWaitSeconds } from './queue-estimate.ts';
 import {
   createRoutingRepository,
   type GroupSettingsRow,
@@ -116,13 +116,22 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     }, 150);
   }
 
-  // Capacity and handle time change slowly relative to arrivals in a surge: reuse them for a second.
+  // Capacity changes slowly relative to arrivals in a surge: reuse it for a second. The handle time is
+  // a mean over the last hour (its query reads every chat of that hour): re-read every 10 seconds.
   const estimators = new Map<string, { at: number; estimate: (position: number) => number | null }>();
+  const handleTimes = new Map<string, { at: number; seconds: number }>();
+  async function groupHandleSeconds(groupId: string) {
+    const cached = handleTimes.get(groupId);
+    if (cached && Date.now() - cached.at < 10_000) return cached.seconds;
+    const seconds = estimateHandleSeconds(await repo.handleTimeCohort(groupId)) ?? DEFAULT_AHT_SECONDS;
+    if (handleTimes.size > 10_000) handleTimes.clear();
+    handleTimes.set(groupId, { at: Date.now(), seconds });
+    return seconds;
+  }
   async function groupEstimator(groupId: string) {
     const cached = estimators.get(groupId);
     if (cached && Date.now() - cached.at < 1000) return cached.estimate;
-    const [cap, aht] = await Promise.all([repo.capacity(groupId), repo.recentHandleSeconds(groupId)]);
-    const ahtSeconds = aht ?? DEFAULT_AHT_SECONDS;
+    const [cap, ahtSeconds] = await Promise.all([repo.capacity(groupId), groupHandleSeconds(groupId)]);
     const estimate = (position: number) =>
       estimateWaitSeconds({ position, totalSlots: cap.total, freeSlots: cap.total - cap.used, ahtSeconds });
     if (estimators.size > 10_000) estimators.clear();
