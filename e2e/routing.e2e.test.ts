@@ -169,6 +169,82 @@ describe('surge routing in real Chromium', () => {
   });
 });
 
+describe('leave-a-message offered after the max wait', () => {
+  it('a waiting customer keeps their place, another reloads, sees the offer again and leaves a message', async () => {
+    const [groups, stores] = await Promise.all([
+      rest<{ groupId: string; name: string }[]>('GET', '/api/routing/groups'),
+      rest<{ id: string }[]>('GET', '/api/stores'),
+    ]);
+    const aftersale = groups.find((g) => g.name === '售后')!;
+    // Nobody of 售后 signs in: its customers wait, and after 2 s they are offered to leave a message.
+    await rest('PUT', `/api/stores/${stores[0]!.id}/bot-settings`, { mode: 'human_first' });
+    await rest('PATCH', `/api/routing/groups/${aftersale.groupId}`, {
+      maxWaitSeconds: 2,
+      overflowAction: 'leave_message',
+    });
+    await rest('POST', '/api/routing/rules', {
+      storeId: stores[0]!.id,
+      name: '发票问题 → 售后',
+      conditions: { keywords: ['发票'] },
+      groupId: aftersale.groupId,
+    });
+    const offer = (p: Page) => p.getByTestId('pd-widget-offer');
+
+    // The first customer chooses 继续等待: the offer goes away for good, the place stays.
+    const first = await customer('发票什么时候开？');
+    await systemLine(first, '当前咨询人数较多').waitFor({ timeout: 15_000 });
+    await offer(first).waitFor({ state: 'visible' });
+    await first.getByTestId('pd-widget-keep-waiting').click();
+    await offer(first).waitFor({ state: 'hidden' });
+    expect(await banner(first).getAttribute('data-queue-position')).toBe('1');
+
+    // The second one is offered too, live, and still after a reload (the offer is stored).
+    const second = await customer('发票抬头开错了，要重开');
+    await offer(second).waitFor({ state: 'visible', timeout: 15_000 });
+    await second.reload();
+    await second.getByTestId('pd-widget-button').click();
+    await offer(second).waitFor({ state: 'visible', timeout: 15_000 });
+    await expect.poll(() => banner(second).getAttribute('data-queue-position')).toBe('2');
+    await first.reload();
+    await first.getByTestId('pd-widget-button').click();
+    await expect.poll(() => banner(first).getAttribute('data-queue-position')).toBe('1');
+    expect(await offer(first).isVisible()).toBe(false);
+
+    // Empty message: said in the form, nothing sent. A contact that is none of phone / e-mail / WeChat:
+    // the server's 400 names the field and the form shows it there.
+    await second.getByTestId('pd-widget-leave-submit').click();
+    expect(await second.getByTestId('pd-widget-leave-message-error').textContent()).toBe('请填写留言内容');
+    await second.getByTestId('pd-widget-leave-message').fill('发票抬头请改成：山海科技有限公司，谢谢');
+    await second.getByTestId('pd-widget-leave-contact').fill('12ab');
+    await second.getByTestId('pd-widget-leave-submit').click();
+    await expect
+      .poll(() => second.getByTestId('pd-widget-leave-contact-error').textContent())
+      .toBe('请填写正确的手机号、邮箱或微信号');
+    await second.getByTestId('pd-widget-leave-contact').fill('13800138000');
+    await second.getByTestId('pd-widget-leave-submit').click();
+    await systemLine(second, '已收到您的留言').waitFor({ timeout: 15_000 });
+    await offer(second).waitFor({ state: 'hidden' });
+    expect(await banner(second).textContent()).toBe('留言已提交，客服会尽快联系您');
+    const left = await rest<{ message: string; contact: string | null }[]>(
+      'GET',
+      '/api/routing/leave-messages',
+    );
+    expect(left[0]).toMatchObject({
+      message: '发票抬头请改成：山海科技有限公司，谢谢',
+      contact: '13800138000',
+    });
+
+    // Writing again starts a new conversation, shown in the same widget.
+    await second.getByTestId('pd-widget-input').fill('另外，发票能寄纸质的吗？');
+    await second.getByTestId('pd-widget-send').click();
+    await second
+      .locator('[data-testid="pd-widget-message"][data-sender-type="customer"][data-seq]', {
+        hasText: '纸质',
+      })
+      .waitFor({ timeout: 15_000 });
+  });
+});
+
 describe('routing configuration in the admin UI', () => {
   it('edits a group and shows the server validation error next to the field it names', async () => {
     const admin = server.demoLogins.find((l) => l.role === 'admin')!;

@@ -20,6 +20,16 @@ const zh = {
   older: '查看更早的消息',
   open: '咨询客服',
   close: '收起',
+  leaveTitle: '您可以留言，客服会尽快联系您；也可以继续排队等待',
+  leaveMessagePlaceholder: '请描述您的问题（必填）',
+  leaveContactPlaceholder: '手机号 / 邮箱 / 微信号（选填）',
+  leaveSubmit: '提交留言',
+  keepWaiting: '继续等待',
+  leaveMessageRequired: '请填写留言内容',
+  leaveMessageTooLong: '留言最多 2000 字',
+  leaveContactInvalid: '请填写正确的手机号、邮箱或微信号',
+  leaveFailed: '提交失败，请稍后重试',
+  leftMessage: '留言已提交，客服会尽快联系您',
 };
 const en: typeof zh = {
   title: 'Customer service',
@@ -43,6 +53,16 @@ const en: typeof zh = {
   older: 'Load earlier messages',
   open: 'Chat with us',
   close: 'Close',
+  leaveTitle: 'Leave a message and we will get back to you, or keep waiting',
+  leaveMessagePlaceholder: 'Describe your question (required)',
+  leaveContactPlaceholder: 'Phone, e-mail or WeChat ID (optional)',
+  leaveSubmit: 'Leave message',
+  keepWaiting: 'Keep waiting',
+  leaveMessageRequired: 'Please write your message',
+  leaveMessageTooLong: 'At most 2000 characters',
+  leaveContactInvalid: 'Enter a valid phone number, e-mail address or WeChat ID',
+  leaveFailed: 'Could not send; please try again',
+  leftMessage: 'Message received; we will get back to you soon',
 };
 export type WidgetStrings = typeof zh;
 export const widgetStrings = (lang: string | undefined): WidgetStrings => (lang?.startsWith('en') ? en : zh);

@@ -22,4 +22,16 @@ export const widgetCss = `
 .compose textarea{flex:1;resize:none;border:1px solid #ddd;border-radius:6px;padding:6px 8px;font-size:14px;height:40px}
 .compose button{border:0;border-radius:6px;background:#ff5000;color:#fff;padding:0 14px;cursor:pointer}
 .compose .img{background:#f0f0f0;color:#333}
+.offer{border-bottom:1px solid #eee;padding:8px 12px;display:flex;flex-direction:column;gap:6px;background:#fffbf5}
+.offer.hidden{display:none}
+.offer p{margin:0;font-size:12px;color:#ad6800}
+.offer textarea,.offer input{border:1px solid #ddd;border-radius:6px;padding:6px 8px;font-size:13px;width:100%}
+.offer textarea{resize:none;height:56px}
+.offer [aria-invalid="true"]{border-color:#ff4d4f}
+.offer .err{font-size:12px;color:#ff4d4f}
+.offer .err:empty{display:none}
+.offer .actions{display:flex;gap:6px;justify-content:flex-end}
+.offer button{border:0;border-radius:6px;padding:6px 12px;cursor:pointer;font-size:13px;background:#ff5000;color:#fff}
+.offer button.secondary{background:#f0f0f0;color:#333}
+.offer button:disabled{opacity:.6;cursor:default}
 `;

@@ -16,6 +16,17 @@ type Options = {
   buyer?: { buyerId: string; name?: string | undefined; signature: string } | undefined;
 };
 
+/** An API error with the field the server named (`{code, message, field}`), so a form can show it there. */
+class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly field: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   cls?: string,
@@ -65,6 +76,19 @@ class PeakDeskWidget {
   private readonly typingLine = el('div', 'typing');
   private readonly input = el('textarea');
   private readonly olderButton: HTMLButtonElement;
+  /** Leave-a-message, offered while waiting once the group's max wait has passed. */
+  private readonly offer = el('div', 'offer hidden');
+  private readonly leaveText = el('textarea');
+  private readonly leaveContact = el('input');
+  private readonly leaveErrors = {
+    message: el('div', 'err'),
+    contact: el('div', 'err'),
+    form: el('div', 'err'),
+  };
+  private readonly leaveButtons: HTMLButtonElement[] = [];
+  private leftMessage = false;
+  /** A push computed before 继续等待 was stored may still arrive: it must not bring the offer back. */
+  private keptWaiting: string | null = null;
   private session: TWidgetSession | null = null;
   private client: ChatClient | null = null;
   /** The session request and socket set-up; a send written before it finished waits for it. */
@@ -136,8 +160,121 @@ class PeakDeskWidget {
 
     this.panel.dataset.testid = 'pd-widget-panel';
     this.banner.dataset.testid = 'pd-widget-banner';
-    this.panel.append(head, this.banner, this.list, this.typingLine, compose);
+    this.buildOffer();
+    this.panel.append(head, this.banner, this.offer, this.list, this.typingLine, compose);
     this.root.append(style, this.button, this.panel);
+  }
+
+  private buildOffer() {
+    this.offer.dataset.testid = 'pd-widget-offer';
+    this.leaveText.placeholder = this.t.leaveMessagePlaceholder;
+    this.leaveText.maxLength = 2000;
+    this.leaveText.dataset.testid = 'pd-widget-leave-message';
+    this.leaveContact.placeholder = this.t.leaveContactPlaceholder;
+    this.leaveContact.maxLength = 64;
+    this.leaveContact.autocomplete = 'tel';
+    this.leaveContact.dataset.testid = 'pd-widget-leave-contact';
+    this.leaveErrors.message.dataset.testid = 'pd-widget-leave-message-error';
+    this.leaveErrors.contact.dataset.testid = 'pd-widget-leave-contact-error';
+    this.leaveErrors.form.dataset.testid = 'pd-widget-leave-error';
+    const keep = el('button', 'secondary', this.t.keepWaiting);
+    keep.dataset.testid = 'pd-widget-keep-waiting';
+    keep.addEventListener('click', () => void this.keepWaiting());
+    const submit = el('button', undefined, this.t.leaveSubmit);
+    submit.dataset.testid = 'pd-widget-leave-submit';
+    submit.addEventListener('click', () => void this.submitLeaveMessage());
+    this.leaveButtons.push(keep, submit);
+    const actions = el('div', 'actions');
+    actions.append(keep, submit);
+    this.offer.append(
+      el('p', undefined, this.t.leaveTitle),
+      this.leaveText,
+      this.leaveErrors.message,
+      this.leaveContact,
+      this.leaveErrors.contact,
+      this.leaveErrors.form,
+      actions,
+    );
+  }
+
+  /** Shown while the conversation waits and the offer stands (it comes with the queue position). */
+  private renderOffer() {
+    const show =
+      this.conversation?.status === 'queued' &&
+      this.keptWaiting !== this.conversation.id &&
+      Boolean(this.queue?.leaveMessageOffered);
+    this.offer.classList.toggle('hidden', !show);
+  }
+
+  private showLeaveErrors(errors: { message?: string; contact?: string; form?: string }) {
+    for (const key of ['message', 'contact', 'form'] as const)
+      this.leaveErrors[key].textContent = errors[key] ?? '';
+    this.leaveText.setAttribute('aria-invalid', String(Boolean(errors.message)));
+    this.leaveContact.setAttribute('aria-invalid', String(Boolean(errors.contact)));
+  }
+
+  private setLeaveBusy(busy: boolean) {
+    for (const b of this.leaveButtons) b.disabled = busy;
+  }
+
+  private async submitLeaveMessage() {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    const message = this.leaveText.value.trim();
+    const contact = this.leaveContact.value.trim();
+    if (!message) {
+      this.showLeaveErrors({ message: this.t.leaveMessageRequired });
+      return;
+    }
+    this.showLeaveErrors({});
+    this.setLeaveBusy(true);
+    try {
+      await this.api(
+        'POST',
+        `/api/widget/conversations/${conversation.id}/leave-message`,
+        JSON.stringify({ message, ...(contact ? { contact } : {}) }),
+      );
+      // Closed by the server now: writing again opens a new conversation (the update may come later).
+      if (this.conversation?.id === conversation.id)
+        this.conversation = { ...conversation, status: 'closed' };
+      this.leftMessage = true;
+      this.leaveText.value = '';
+      this.leaveContact.value = '';
+      this.queue = null;
+      this.setBanner(this.statusText());
+    } catch (e) {
+      const field = e instanceof ApiError ? e.field : undefined;
+      if (field === 'message')
+        this.showLeaveErrors({
+          message: message.length > 2000 ? this.t.leaveMessageTooLong : this.t.leaveMessageRequired,
+        });
+      else if (field === 'contact') this.showLeaveErrors({ contact: this.t.leaveContactInvalid });
+      else
+        this.showLeaveErrors({ form: `${this.t.leaveFailed}${e instanceof Error ? `：${e.message}` : ''}` });
+    } finally {
+      this.setLeaveBusy(false);
+    }
+  }
+
+  /** Declines the offer: the place in the queue is kept, the offer does not come back. */
+  private async keepWaiting() {
+    const conversation = this.conversation;
+    if (!conversation) return;
+    this.showLeaveErrors({});
+    this.setLeaveBusy(true);
+    try {
+      const p = await this.api<TQueuePosition | null>(
+        'POST',
+        `/api/widget/conversations/${conversation.id}/keep-waiting`,
+      );
+      this.keptWaiting = conversation.id;
+      if (p && this.conversation?.id === p.conversationId) this.queue = p;
+      this.setBanner(this.statusText());
+    } catch (e) {
+      this.showLeaveErrors({ form: `${this.t.leaveFailed}${e instanceof Error ? `：${e.message}` : ''}` });
+    } finally {
+      this.setLeaveBusy(false);
+    }
   }
 
   private toggle(open: boolean) {
@@ -160,8 +297,8 @@ class PeakDeskWidget {
       headers,
       ...(body !== undefined ? { body } : {}),
     });
-    const data = (await res.json()) as T & { message?: string };
-    if (!res.ok) throw new Error(data.message ?? `HTTP ${res.status}`);
+    const data = (await res.json()) as T & { message?: string; field?: string };
+    if (!res.ok) throw new ApiError(data.message ?? `HTTP ${res.status}`, res.status, data.field);
     return data;
   }
 
@@ -238,7 +375,13 @@ class PeakDeskWidget {
   }
 
   private onConversation(c: TConversation) {
-    if (this.conversation && c.id !== this.conversation.id) return;
+    // Another conversation replaces the current one only once it is closed (writing again opens a new one).
+    if (this.conversation && c.id !== this.conversation.id) {
+      if (this.conversation.status !== 'closed') return;
+      this.conversation = null;
+      this.queue = null;
+      this.leftMessage = false;
+    }
     const wasQueued = this.conversation?.status === 'queued';
     this.conversation = c;
     if (c.status !== 'queued') this.queue = null;
@@ -277,6 +420,7 @@ class PeakDeskWidget {
   private statusText(): string {
     if (!this.conversation) return '';
     if (this.conversation.status === 'queued') return this.queue ? this.queueText(this.queue) : this.t.queued;
+    if (this.conversation.status === 'closed' && this.leftMessage) return this.t.leftMessage;
     if (this.conversation.status === 'resolved' || this.conversation.status === 'closed')
       return this.t.resolved;
     return '';
@@ -286,6 +430,7 @@ class PeakDeskWidget {
     this.banner.textContent = text;
     this.banner.dataset.queuePosition = this.queue ? String(this.queue.position) : '';
     this.banner.classList.toggle('hidden', text === '');
+    this.renderOffer();
   }
 
   /** Waits for the connection (a customer may write before it is up), then for the conversation. */

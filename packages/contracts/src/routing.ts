@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_TEXT_MAX } from './chat.ts';
 import { ZId } from './common.ts';
 
 // ---------- lanes and entry rules ----------
@@ -134,8 +135,36 @@ export const ZQueuePosition = z.object({
   queueLength: z.number().int().min(1),
   /** null when nobody who could serve is online. */
   etaSeconds: z.number().int().min(0).nullable(),
+  /** The group's max wait passed: the customer may leave a message instead (until they keep waiting). */
+  leaveMessageOffered: z.boolean(),
 });
 export type TQueuePosition = z.infer<typeof ZQueuePosition>;
+
+// ---------- leave-a-message (offered after the max wait) ----------
+/** A phone number (7–15 digits; spaces, dashes and a leading + allowed), an e-mail address or a WeChat ID. */
+export const isContact = (s: string): boolean => {
+  if (/^\+?[\d\s-]+$/.test(s)) {
+    const digits = s.replace(/\D/g, '').length;
+    return digits >= 7 && digits <= 15;
+  }
+  if (s.includes('@')) return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(s);
+  return /^[A-Za-z][-_A-Za-z0-9]{5,19}$/.test(s);
+};
+export const ZLeaveMessageRequest = z.object({
+  message: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MESSAGE_TEXT_MAX, `must be at most ${MESSAGE_TEXT_MAX} characters`),
+  /** Optional; empty means none. */
+  contact: z
+    .string()
+    .trim()
+    .max(64, 'must be at most 64 characters')
+    .refine((s) => s === '' || isContact(s), 'must be a phone number, an e-mail address or a WeChat ID')
+    .optional(),
+});
+export type TLeaveMessageRequest = z.infer<typeof ZLeaveMessageRequest>;
 
 // ---------- transfers and supervision ----------
 export const ZTransferRequest = z
@@ -207,5 +236,9 @@ export const ZLeaveMessage = z.object({
   customerId: ZId,
   conversationId: ZId.nullable(),
   status: z.enum(['open', 'closed']),
+  /** What the customer wrote; empty for one recorded without asking (after hours). */
+  message: z.string(),
+  contact: z.string().nullable(),
   createdAt: z.string(),
 });
+export type TLeaveMessage = z.infer<typeof ZLeaveMessage>;

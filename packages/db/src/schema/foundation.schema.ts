@@ -166,6 +166,8 @@ export const conversations = pgTable('conversations', {
   estimatedWaitSeconds: integer('estimated_wait_seconds'),
   awaitingAgentSince: ts('awaiting_agent_since'),
   missedAgentId: uuid('missed_agent_id'),
+  // 0007_leave_message_offer
+  leaveMessageOffer: text('leave_message_offer').$type<'offered' | 'declined'>(),
 });
 
 export const attachments = pgTable('attachments', {

@@ -44,4 +44,7 @@ export const ticketPlaceholders = pgTable('ticket_placeholders', {
   status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
   note: text('note').notNull().default(''),
   createdAt: ts('created_at').notNull().defaultNow(),
+  // 0007_leave_message_offer
+  message: text('message').notNull().default(''),
+  contact: text('contact'),
 });

@@ -12,6 +12,9 @@ export type FactKind =
   | 'conversation.reassigned'
   | 'conversation.transferred'
   | 'conversation.overflowed'
+  // The customer's answer to a leave-a-message offer (overflowed {action: leave_message, offered}).
+  | 'conversation.left_message'
+  | 'conversation.kept_waiting'
   | 'conversation.abandoned'
   | 'agent.status_changed'
   | 'message.customer'

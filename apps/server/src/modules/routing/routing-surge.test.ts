@@ -317,7 +317,7 @@ describe('no-reply reassignment, overflow, abandonment', () => {
     expect((await conv(d.c.id)).status).toBe('queued');
   });
 
-  it('max wait overflows to the reserve group (预备队), to leave-a-message, or back to the bot', async () => {
+  it('max wait overflows to the reserve group (预备队) or back to the bot', async () => {
     const { t } = await tenant({ agents: 1, cap: 1 });
     const reserve = await server.services.accounts.repo.createGroup({
       orgId: t.org.id,
@@ -336,17 +336,138 @@ describe('no-reply reassignment, overflow, abandonment', () => {
       action: 'reserve_group',
     });
 
-    await settings(t, t.groups.presale.id, { overflowAction: 'leave_message' });
-    const d = await open(t);
-    await fire(`routing.max_wait:${d.c.id}`);
-    expect((await conv(d.c.id)).status).toBe('closed');
-    const leave = await server.services.routing.listLeaveMessages(admin(t));
-    expect(leave.find((l) => l.conversationId === d.c.id)?.status).toBe('open');
-
     await settings(t, t.groups.presale.id, { overflowAction: 'bot' });
     const e = await open(t);
     await fire(`routing.max_wait:${e.c.id}`);
     expect((await conv(e.c.id)).status).toBe('bot');
+  });
+
+  it('max wait offers leave-a-message: live and after a reload; the customer keeps their place or leaves one', async () => {
+    const { t } = await tenant({ agents: 0 });
+    await settings(t, t.groups.presale.id, { maxWaitSeconds: 60, overflowAction: 'leave_message' });
+    const a = await open(t, { text: '在吗' });
+    const b = await open(t, { text: '发票抬头开错了' });
+    const tokenA = signVisitorToken(server.services.secret, a.v.customerId, a.v.storeId);
+    const tokenB = signVisitorToken(server.services.secret, b.v.customerId, b.v.storeId);
+    const live = customerClient(server, tokenB);
+    const pushed: { position: number; leaveMessageOffered: boolean }[] = [];
+    const said: string[] = [];
+    live.socket.on('queue:position', (p) => pushed.push(p));
+    live.on('message', (m) => said.push(m.body));
+    await waitFor(() => live.connected);
+    await live.watch(b.c.id, (await conv(b.c.id)).lastSeq);
+    const wall = async () =>
+      (await server.services.routing.wall(t.org.id)).groups.find((g) => g.groupId === t.groups.presale.id)!;
+
+    // Max wait passed: offered, not applied. Still queued in the same place, nothing written yet.
+    await fire(`routing.max_wait:${a.c.id}`);
+    await fire(`routing.max_wait:${b.c.id}`);
+    expect((await conv(a.c.id)).status).toBe('queued');
+    expect((await conv(b.c.id)).status).toBe('queued');
+    const offer = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
+    await waitFor(() => said.includes(offer) && pushed.some((p) => p.leaveMessageOffered));
+    expect(pushed.findLast((p) => p.leaveMessageOffered)?.position).toBe(2);
+    expect((await facts(b.c.id)).find((f) => f.kind === 'conversation.overflowed')?.data).toMatchObject({
+      action: 'leave_message',
+      offered: true,
+    });
+    expect(await server.services.routing.listLeaveMessages(admin(t))).toEqual([]);
+    expect((await wall()).queueLength).toBe(2);
+    // A reload reads it from the stored state.
+    const queueOf = (id: string, token: string) =>
+      api<{ position: number; leaveMessageOffered: boolean }>(
+        server,
+        'GET',
+        `/api/widget/conversations/${id}/queue`,
+        { token },
+      );
+    expect((await queueOf(a.c.id, tokenA)).body).toMatchObject({ position: 1, leaveMessageOffered: true });
+    expect((await queueOf(b.c.id, tokenB)).body).toMatchObject({ position: 2, leaveMessageOffered: true });
+
+    // Someone else's conversation: 404, whatever the body.
+    const leave = (id: string, token: string, body: unknown) =>
+      api<{ code: string; field?: string; id?: string }>(
+        server,
+        'POST',
+        `/api/widget/conversations/${id}/leave-message`,
+        { token, body },
+      );
+    expect((await leave(a.c.id, tokenB, { message: '替他留言' })).status).toBe(404);
+    const keepWaiting = (id: string, token: string) =>
+      api<{ position: number; leaveMessageOffered: boolean; code?: string }>(
+        server,
+        'POST',
+        `/api/widget/conversations/${id}/keep-waiting`,
+        { token },
+      );
+    expect((await keepWaiting(a.c.id, tokenB)).status).toBe(404);
+    // Bad input: 400 naming the field.
+    for (const [body, field] of [
+      [{}, 'message'],
+      [{ message: '   ' }, 'message'],
+      [{ message: 'x'.repeat(2001) }, 'message'],
+      [{ message: '请回电', contact: '12ab' }, 'contact'],
+      [{ message: '请回电', contact: '123' }, 'contact'],
+      [{ message: '请回电', contact: 'a@b' }, 'contact'],
+    ] as const) {
+      const res = await leave(b.c.id, tokenB, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body.field).toBe(field);
+    }
+    expect((await conv(b.c.id)).status).toBe('queued');
+
+    // A keeps waiting: same place, the offer is gone (also after a reload), the choice is a fact.
+    const queuedAtOf = (id: string) =>
+      queryRows<{ queued_at: unknown }>(db(), sql`SELECT queued_at FROM conversations WHERE id = ${id}`);
+    const queuedAt = await queuedAtOf(a.c.id);
+    const kept = await keepWaiting(a.c.id, tokenA);
+    expect(kept.status).toBe(200);
+    expect(kept.body).toMatchObject({ position: 1, leaveMessageOffered: false });
+    expect((await queueOf(a.c.id, tokenA)).body).toMatchObject({ position: 1, leaveMessageOffered: false });
+    expect(await queuedAtOf(a.c.id)).toEqual(queuedAt);
+    expect((await facts(a.c.id)).map((f) => f.kind)).toContain('conversation.kept_waiting');
+    expect((await queueOf(b.c.id, tokenB)).body).toMatchObject({ position: 2, leaveMessageOffered: true });
+
+    // B leaves a message with a phone number: placeholder with the text, conversation closed, fact.
+    const left = await leave(b.c.id, tokenB, {
+      message: '  发票抬头请改成：山海科技有限公司  ',
+      contact: '138 0013 8000',
+    });
+    expect(left.status).toBe(200);
+    const [row] = await queryRows<{ id: string; message: string; contact: string | null; status: string }>(
+      db(),
+      sql`SELECT id, message, contact, status FROM ticket_placeholders WHERE conversation_id = ${b.c.id}`,
+    );
+    expect(row).toEqual({
+      id: left.body.id,
+      message: '发票抬头请改成：山海科技有限公司',
+      contact: '138 0013 8000',
+      status: 'open',
+    });
+    expect((await conv(b.c.id)).status).toBe('closed');
+    expect((await facts(b.c.id)).find((f) => f.kind === 'conversation.left_message')?.data).toMatchObject({
+      placeholderId: row!.id,
+      hasContact: true,
+    });
+    await waitFor(() => said.some((m) => m.startsWith('已收到您的留言')));
+    expect((await server.services.routing.listLeaveMessages(admin(t)))[0]).toMatchObject({
+      conversationId: b.c.id,
+      message: '发票抬头请改成：山海科技有限公司',
+      contact: '138 0013 8000',
+    });
+    // The wall counts one waiting customer now; a second submit finds nothing waiting.
+    expect((await wall()).queueLength).toBe(1);
+    expect((await leave(b.c.id, tokenB, { message: '再留一次' })).status).toBe(409);
+    expect((await keepWaiting(b.c.id, tokenB)).status).toBe(409);
+    // Without a contact it is kept as none.
+    const c = await open(t);
+    await fire(`routing.max_wait:${c.c.id}`);
+    const tokenC = signVisitorToken(server.services.secret, c.v.customerId, c.v.storeId);
+    expect((await leave(c.c.id, tokenC, { message: '没有急事', contact: '' })).status).toBe(200);
+    expect(
+      (await server.services.routing.listLeaveMessages(admin(t))).find((l) => l.conversationId === c.c.id),
+    ).toMatchObject({ message: '没有急事', contact: null });
+    live.close();
   });
 
   it('records abandonment when the customer leaves or stays disconnected while waiting', async () => {

@@ -51,12 +51,14 @@ export type RoutedConversation = {
   estimated_wait_seconds: number | null;
   awaiting_agent_since: Date | null;
   missed_agent_id: string | null;
+  /** Leave-a-message offered after the max wait (until the customer leaves one or keeps waiting). */
+  leave_message_offer: 'offered' | 'declined' | null;
 };
 
 export type AgentPick = { id: string; name: string; cap: number };
 
 const conversationColumns = sql`id, org_id, store_id, customer_id, group_id, assignee_id, status, priority, entry,
-  queued_at, routed_for, estimated_wait_seconds, awaiting_agent_since, missed_agent_id`;
+  queued_at, routed_for, estimated_wait_seconds, awaiting_agent_since, missed_agent_id, leave_message_offer`;
 const inList = (ids: readonly string[]) =>
   sql.join(
     ids.map((id) => sql`${id}`),
@@ -307,7 +309,7 @@ export function createRoutingRepository(db: Database) {
      */
     async assign(conversationId: string, agentId: string, groupId: string | null) {
       await db.execute(
-        sql`UPDATE conversations SET status = 'assigned', assignee_id = ${agentId}, assigned_at = now(),
+        sql`UPDATE conversations SET status = 'assigned', assignee_id = ${agentId}, assigned_at = now(), leave_message_offer = NULL,
               awaiting_agent_since = CASE WHEN awaiting_agent_since IS NOT NULL THEN now() END,
               missed_agent_id = CASE WHEN missed_agent_id = ${agentId} THEN missed_agent_id END
             WHERE id = ${conversationId}`,
@@ -342,17 +344,25 @@ export function createRoutingRepository(db: Database) {
             WHERE id = ${conversationId}`,
       );
     },
+    async setLeaveMessageOffer(conversationId: string, offer: 'offered' | 'declined') {
+      await db.execute(
+        sql`UPDATE conversations SET leave_message_offer = ${offer} WHERE id = ${conversationId}`,
+      );
+    },
     async insertPlaceholder(p: {
       orgId: string;
       storeId: string;
       customerId: string;
       conversationId: string;
       note: string;
+      message?: string;
+      contact?: string | null;
     }) {
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`INSERT INTO ticket_placeholders (org_id, store_id, customer_id, conversation_id, note)
-            VALUES (${p.orgId}, ${p.storeId}, ${p.customerId}, ${p.conversationId}, ${p.note}) RETURNING id`,
+        sql`INSERT INTO ticket_placeholders (org_id, store_id, customer_id, conversation_id, note, message, contact)
+            VALUES (${p.orgId}, ${p.storeId}, ${p.customerId}, ${p.conversationId}, ${p.note}, ${p.message ?? ''},
+              ${p.contact ?? null}) RETURNING id`,
       );
       return rows[0]!.id;
     },
@@ -362,10 +372,12 @@ export function createRoutingRepository(db: Database) {
         customer_id: string;
         conversation_id: string | null;
         status: 'open' | 'closed';
+        message: string;
+        contact: string | null;
         created_at: Date | string;
       }>(
         db,
-        sql`SELECT id, customer_id, conversation_id, status, created_at FROM ticket_placeholders
+        sql`SELECT id, customer_id, conversation_id, status, message, contact, created_at FROM ticket_placeholders
             WHERE org_id = ${orgId} ORDER BY created_at DESC LIMIT ${limit}`,
       );
     },
@@ -482,18 +494,24 @@ export function createRoutingRepository(db: Database) {
         org_id: string;
         queued_at: Date | string;
         priority: number;
+        leave_message_offer: 'offered' | 'declined' | null;
       }>(
         db,
-        sql`SELECT id, customer_id, org_id, queued_at, priority FROM conversations
+        sql`SELECT id, customer_id, org_id, queued_at, priority, leave_message_offer FROM conversations
             WHERE status = 'queued' AND group_id = ${groupId}
             ORDER BY priority DESC, queued_at ASC, id LIMIT ${limit}`,
       );
     },
     /** Place = conversations of the group ahead in lane order (higher priority, or same and earlier). */
     async placeInQueue(conversationId: string) {
-      const rows = await queryRows<{ group_id: string; position: number; queue_length: number }>(
+      const rows = await queryRows<{
+        group_id: string;
+        position: number;
+        queue_length: number;
+        leave_message_offer: 'offered' | 'declined' | null;
+      }>(
         db,
-        sql`SELECT me.group_id,
+        sql`SELECT me.group_id, me.leave_message_offer,
               (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id
                 AND (o.priority > me.priority OR (o.priority = me.priority AND (o.queued_at, o.id) <= (me.queued_at, me.id)))) AS position,
               (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id) AS queue_length

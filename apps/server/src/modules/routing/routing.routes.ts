@@ -5,6 +5,7 @@ import {
   ZGroupRouting,
   ZId,
   ZLeaveMessage,
+  ZLeaveMessageRequest,
   ZOk,
   ZQueuePosition,
   ZRoutingRule,
@@ -149,6 +150,24 @@ export function registerRoutingRoutes(app: FastifyInstance, s: Services) {
     '/api/widget/conversations/:id/queue',
     { schema: { tags: ['widget'], params: ZIdParams, response: { 200: ZQueuePosition.nullable() } } },
     async (req) => s.routing.queuePosition(await customerOf(s.resolvers, req), req.params.id),
+  );
+  r.post(
+    '/api/widget/conversations/:id/leave-message',
+    {
+      schema: {
+        tags: ['widget'],
+        params: ZIdParams,
+        body: ZLeaveMessageRequest,
+        response: { 200: z.object({ id: ZId }) },
+      },
+    },
+    async (req) =>
+      s.routing.leaveMessageByCustomer(await customerOf(s.resolvers, req), req.params.id, req.body),
+  );
+  r.post(
+    '/api/widget/conversations/:id/keep-waiting',
+    { schema: { tags: ['widget'], params: ZIdParams, response: { 200: ZQueuePosition.nullable() } } },
+    async (req) => s.routing.keepWaitingByCustomer(await customerOf(s.resolvers, req), req.params.id),
   );
   r.post(
     '/api/widget/conversations/:id/leave',

@@ -4,6 +4,7 @@ import {
   type TCreateRoutingRuleRequest,
   type TCustomerRoutingFlags,
   type TGroupRouting,
+  type TLeaveMessageRequest,
   type TQueuePosition,
   type TRoutingRule,
   type TTransferRequest,
@@ -75,6 +76,8 @@ const TIMER = {
   abandon: 'routing.abandon',
   queueRefresh: 'routing.queue_refresh',
 } as const;
+const LEAVE_MESSAGE_OFFER = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
+const LEFT_MESSAGE = '已收到您的留言，客服会尽快联系您。';
 const seconds = (from: Date | null, to = new Date()) =>
   from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
 
@@ -149,7 +152,18 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       position: p.position,
       queueLength: p.queue_length,
       etaSeconds: estimate(p.position),
+      leaveMessageOffered: p.leave_message_offer === 'offered',
     };
+  }
+
+  /** One customer's place, pushed at once (an offer must not wait for the next refresh). */
+  async function publishPositionOf(conv: { id: string; org_id: string; customer_id: string }) {
+    const p = await positionOf(conv.id);
+    if (p)
+      bus.publish('queue.positions', {
+        orgId: conv.org_id,
+        positions: [{ customerId: conv.customer_id, ...p }],
+      });
   }
 
   async function positionsOf(
@@ -163,7 +177,13 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     return queue.map((q, i) => ({
       orgId: q.org_id,
       customerId: q.customer_id,
-      p: { conversationId: q.id, position: i + 1, queueLength, etaSeconds: estimate(i + 1) },
+      p: {
+        conversationId: q.id,
+        position: i + 1,
+        queueLength,
+        etaSeconds: estimate(i + 1),
+        leaveMessageOffered: q.leave_message_offer === 'offered',
+      },
     }));
   }
 
@@ -413,6 +433,39 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     });
   }
 
+  /**
+   * After the max wait the customer may leave a message instead of waiting (the widget shows a form and
+   * 继续等待); nothing changes until they choose, and their place is kept. Once per queue entry.
+   */
+  async function offerLeaveMessage(
+    r: RoutingRepository,
+    tx: Database,
+    after: AfterCommit[],
+    conv: RoutedConversation,
+  ) {
+    if (conv.leave_message_offer) return;
+    await r.setLeaveMessageOffer(conv.id, 'offered');
+    await recordFacts(tx, [
+      {
+        orgId: conv.org_id,
+        kind: 'conversation.overflowed',
+        storeId: conv.store_id,
+        groupId: conv.group_id,
+        conversationId: conv.id,
+        data: {
+          action: 'leave_message',
+          offered: true,
+          reason: 'max_wait',
+          waitedSeconds: seconds(conv.queued_at),
+        },
+      },
+    ]);
+    after.push(async () => {
+      await deps.notify().systemMessage(conv.id, LEAVE_MESSAGE_OFFER);
+      await publishPositionOf(conv);
+    });
+  }
+
   async function routeConversation(conversationId: string, opts: { firstMessage?: string | undefined } = {}) {
     const conv = await classify(conversationId, opts.firstMessage);
     if (!conv?.group_id || conv.status !== 'queued') return null;
@@ -537,8 +590,9 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         });
         return reserve.id;
       }
-      if (group.overflow_action === 'leave_message' || group.overflow_action === 'bot')
-        await leaveQueue(r, tx, after, conv, group.overflow_action, { reason: 'max_wait' });
+      if (group.overflow_action === 'leave_message') await offerLeaveMessage(r, tx, after, conv);
+      else if (group.overflow_action === 'bot')
+        await leaveQueue(r, tx, after, conv, 'bot', { reason: 'max_wait' });
       return null;
     });
     if (moved) await drainGroup(moved);
@@ -731,6 +785,97 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       const conv = await repo.getConversation(conversationId);
       if (!conv || conv.customer_id !== caller.customerId) throw notFound('conversation');
       if (conv.status !== 'queued' || !conv.group_id) return null;
+      return positionOf(conversationId);
+    },
+    /** The customer takes the leave-a-message offer: placeholder with their text, conversation closed. */
+    async leaveMessageByCustomer(
+      caller: CustomerCaller,
+      conversationId: string,
+      req: TLeaveMessageRequest,
+    ): Promise<{ id: string }> {
+      const conv0 = await repo.getConversation(conversationId);
+      if (!conv0 || conv0.customer_id !== caller.customerId) throw notFound('conversation');
+      const contact = req.contact ? req.contact : null;
+      return inTx(async (r, tx, after) => {
+        const conv = await r.lockConversation(conversationId);
+        if (conv?.status !== 'queued')
+          throw new DomainError(
+            'invalid_state',
+            'not_queued',
+            'only a waiting conversation can leave a message',
+          );
+        if (!conv.leave_message_offer)
+          throw new DomainError(
+            'invalid_state',
+            'not_offered',
+            'leave-a-message is offered once the group’s maximum wait has passed',
+          );
+        const t = transitionConversation(
+          { status: conv.status, assigneeId: conv.assignee_id },
+          { type: 'close' },
+        );
+        if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
+        const placeholderId = await r.insertPlaceholder({
+          orgId: conv.org_id,
+          storeId: conv.store_id,
+          customerId: conv.customer_id,
+          conversationId: conv.id,
+          note: 'max_wait',
+          message: req.message,
+          contact,
+        });
+        await r.setStatus(conv.id, 'closed');
+        await recordFacts(tx, [
+          {
+            orgId: conv.org_id,
+            kind: 'conversation.left_message',
+            storeId: conv.store_id,
+            groupId: conv.group_id,
+            conversationId: conv.id,
+            data: {
+              placeholderId,
+              hasContact: contact !== null,
+              lane: laneOfPriority(conv.priority),
+              waitedSeconds: seconds(conv.queued_at),
+            },
+          },
+        ]);
+        after.push(async () => {
+          await deps.notify().systemMessage(conv.id, LEFT_MESSAGE);
+          await deps.notify().conversationChanged(conv.id, null);
+          markQueueChanged(conv.group_id);
+        });
+        return { id: placeholderId };
+      });
+    },
+    /** The customer declines the offer: same place in the queue; the offer does not come back. */
+    async keepWaitingByCustomer(
+      caller: CustomerCaller,
+      conversationId: string,
+    ): Promise<TQueuePosition | null> {
+      const conv0 = await repo.getConversation(conversationId);
+      if (!conv0 || conv0.customer_id !== caller.customerId) throw notFound('conversation');
+      await inTx(async (r, tx) => {
+        const conv = await r.lockConversation(conversationId);
+        if (conv?.status !== 'queued')
+          throw new DomainError(
+            'invalid_state',
+            'not_queued',
+            'only a waiting conversation can keep waiting',
+          );
+        if (conv.leave_message_offer !== 'offered') return;
+        await r.setLeaveMessageOffer(conv.id, 'declined');
+        await recordFacts(tx, [
+          {
+            orgId: conv.org_id,
+            kind: 'conversation.kept_waiting',
+            storeId: conv.store_id,
+            groupId: conv.group_id,
+            conversationId: conv.id,
+            data: { lane: laneOfPriority(conv.priority), waitedSeconds: seconds(conv.queued_at) },
+          },
+        ]);
+      });
       return positionOf(conversationId);
     },
     async abandonByCustomer(caller: CustomerCaller, conversationId: string) {
@@ -1015,6 +1160,8 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         customerId: p.customer_id,
         conversationId: p.conversation_id,
         status: p.status,
+        message: p.message,
+        contact: p.contact,
         createdAt: new Date(p.created_at).toISOString(),
       }));
     },
