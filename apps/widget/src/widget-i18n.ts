@@ -30,6 +30,9 @@ const zh = {
   leaveContactInvalid: '请填写正确的手机号、邮箱或微信号',
   leaveFailed: '提交失败，请稍后重试',
   leftMessage: '留言已提交，客服会尽快联系您',
+  leaveTitleAfterHours: '现在是非服务时间，您可以留言，客服上班后会尽快联系您',
+  afterHours: '现在是非服务时间，您可以留言',
+  afterHoursWithHours: '现在是非服务时间（服务时间：{hours}），您可以留言',
 };
 const en: typeof zh = {
   title: 'Customer service',
@@ -63,6 +66,10 @@ const en: typeof zh = {
   leaveContactInvalid: 'Enter a valid phone number, e-mail address or WeChat ID',
   leaveFailed: 'Could not send; please try again',
   leftMessage: 'Message received; we will get back to you soon',
+  leaveTitleAfterHours:
+    'We are outside service hours; leave a message and we will get back to you when we are back',
+  afterHours: 'Outside service hours; you can leave a message',
+  afterHoursWithHours: 'Outside service hours ({hours}); you can leave a message',
 };
 export type WidgetStrings = typeof zh;
 export const widgetStrings = (lang: string | undefined): WidgetStrings => (lang?.startsWith('en') ? en : zh);

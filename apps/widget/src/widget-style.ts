@@ -33,5 +33,6 @@ export const widgetCss = `
 .offer .actions{display:flex;gap:6px;justify-content:flex-end}
 .offer button{border:0;border-radius:6px;padding:6px 12px;cursor:pointer;font-size:13px;background:#ff5000;color:#fff}
 .offer button.secondary{background:#f0f0f0;color:#333}
+.offer button.hidden{display:none}
 .offer button:disabled{opacity:.6;cursor:default}
 `;

@@ -86,6 +86,8 @@ class PeakDeskWidget {
     form: el('div', 'err'),
   };
   private readonly leaveButtons: HTMLButtonElement[] = [];
+  private readonly offerTitle = el('p');
+  private readonly keepButton: HTMLButtonElement;
   private leftMessage = false;
   /** A push computed before 继续等待 was stored may still arrive: it must not bring the offer back. */
   private keptWaiting: string | null = null;
@@ -125,6 +127,7 @@ class PeakDeskWidget {
     close.addEventListener('click', () => this.toggle(false));
     head.append(title, close);
 
+    this.keepButton = el('button', 'secondary', this.t.keepWaiting);
     this.olderButton = el('button', 'older hidden', this.t.older);
     this.olderButton.addEventListener('click', () => void this.loadOlder());
     this.list.dataset.testid = 'pd-widget-messages';
@@ -177,7 +180,7 @@ class PeakDeskWidget {
     this.leaveErrors.message.dataset.testid = 'pd-widget-leave-message-error';
     this.leaveErrors.contact.dataset.testid = 'pd-widget-leave-contact-error';
     this.leaveErrors.form.dataset.testid = 'pd-widget-leave-error';
-    const keep = el('button', 'secondary', this.t.keepWaiting);
+    const keep = this.keepButton;
     keep.dataset.testid = 'pd-widget-keep-waiting';
     keep.addEventListener('click', () => void this.keepWaiting());
     const submit = el('button', undefined, this.t.leaveSubmit);
@@ -187,7 +190,7 @@ class PeakDeskWidget {
     const actions = el('div', 'actions');
     actions.append(keep, submit);
     this.offer.append(
-      el('p', undefined, this.t.leaveTitle),
+      this.offerTitle,
       this.leaveText,
       this.leaveErrors.message,
       this.leaveContact,
@@ -204,6 +207,10 @@ class PeakDeskWidget {
       this.keptWaiting !== this.conversation.id &&
       Boolean(this.queue?.leaveMessageOffered);
     this.offer.classList.toggle('hidden', !show);
+    // After hours there is no queue to keep waiting in: the form only.
+    const afterHours = Boolean(this.queue?.afterHours);
+    this.offerTitle.textContent = afterHours ? this.t.leaveTitleAfterHours : this.t.leaveTitle;
+    this.keepButton.classList.toggle('hidden', afterHours);
   }
 
   private showLeaveErrors(errors: { message?: string; contact?: string; form?: string }) {
@@ -419,6 +426,10 @@ class PeakDeskWidget {
 
   private statusText(): string {
     if (!this.conversation) return '';
+    if (this.conversation.status === 'queued' && this.queue?.afterHours)
+      return this.queue.afterHours.serviceHours
+        ? this.t.afterHoursWithHours.replace('{hours}', this.queue.afterHours.serviceHours)
+        : this.t.afterHours;
     if (this.conversation.status === 'queued') return this.queue ? this.queueText(this.queue) : this.t.queued;
     if (this.conversation.status === 'closed' && this.leftMessage) return this.t.leftMessage;
     if (this.conversation.status === 'resolved' || this.conversation.status === 'closed')

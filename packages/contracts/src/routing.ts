@@ -130,13 +130,19 @@ export type TCustomerRoutingFlags = z.infer<typeof ZCustomerRoutingFlags>;
 // ---------- queue ----------
 export const ZQueuePosition = z.object({
   conversationId: ZId,
-  /** 1-based place in the group's queue (lanes first, FIFO inside a lane). */
-  position: z.number().int().min(1),
-  queueLength: z.number().int().min(1),
+  /** 1-based place in the group's queue (lanes first, FIFO inside a lane); 0 when held after hours. */
+  position: z.number().int().min(0),
+  queueLength: z.number().int().min(0),
   /** null when nobody who could serve is online. */
   etaSeconds: z.number().int().min(0).nullable(),
   /** The group's max wait passed: the customer may leave a message instead (until they keep waiting). */
   leaveMessageOffered: z.boolean(),
+  /**
+   * The group is outside its business hours (afterHoursAction leave_message): not in the queue, nobody
+   * will be assigned; leave-a-message is offered (no keep-waiting). `serviceHours` describes the weekly
+   * hours (zh-CN), null when there are none to show.
+   */
+  afterHours: z.object({ serviceHours: z.string().nullable() }).nullable(),
 });
 export type TQueuePosition = z.infer<typeof ZQueuePosition>;
 
@@ -201,6 +207,8 @@ export const ZWallGroup = z.object({
   agentsOnline: z.number().int(),
   freeSlots: z.number().int(),
   isOpen: z.boolean(),
+  /** Customers holding an after-hours leave-a-message offer (outside the queue and its numbers). */
+  afterHoursOffers: z.number().int(),
   alerts: z.array(z.enum(['queue_length', 'wait'])),
 });
 export const ZWallAgent = z.object({
@@ -226,19 +234,33 @@ export const ZWallSnapshot = z.object({
   /** Mean absolute error of the queue-wait estimate over the last hour (seconds); null = no samples. */
   estimateErrorSeconds: z.number().nullable(),
   estimateSamples: z.number().int(),
+  /** Left messages (leave-a-message placeholders) of the organisation not yet handled. */
+  openLeaveMessages: z.number().int(),
 });
 export type TWallSnapshot = z.infer<typeof ZWallSnapshot>;
 export type TWallGroup = z.infer<typeof ZWallGroup>;
 export type TWallAgent = z.infer<typeof ZWallAgent>;
 
+/** `handled` = a supervisor or admin marked it done (stored as placeholder status 'closed'). */
+export const ZLeaveMessageStatus = z.enum(['open', 'handled']);
 export const ZLeaveMessage = z.object({
   id: ZId,
+  storeId: ZId,
+  storeName: z.string(),
   customerId: ZId,
+  customerName: z.string(),
   conversationId: ZId.nullable(),
-  status: z.enum(['open', 'closed']),
-  /** What the customer wrote; empty for one recorded without asking (after hours). */
+  status: ZLeaveMessageStatus,
+  /** When it was left: after the group's max wait, or outside business hours. */
+  reason: z.enum(['max_wait', 'after_hours', 'other']),
+  /** What the customer wrote; empty only for rows recorded before the customer was asked (≤ 0007). */
   message: z.string(),
   contact: z.string().nullable(),
   createdAt: z.string(),
+  handledAt: z.string().nullable(),
+  handledByName: z.string().nullable(),
 });
 export type TLeaveMessage = z.infer<typeof ZLeaveMessage>;
+export const ZLeaveMessageQuery = z.object({ status: ZLeaveMessageStatus.optional() });
+export const ZUpdateLeaveMessageRequest = z.object({ status: ZLeaveMessageStatus });
+export type TUpdateLeaveMessageRequest = z.infer<typeof ZUpdateLeaveMessageRequest>;

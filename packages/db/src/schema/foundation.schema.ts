@@ -167,7 +167,8 @@ export const conversations = pgTable('conversations', {
   awaitingAgentSince: ts('awaiting_agent_since'),
   missedAgentId: uuid('missed_agent_id'),
   // 0007_leave_message_offer
-  leaveMessageOffer: text('leave_message_offer').$type<'offered' | 'declined'>(),
+  // 0008_leave_message_after_hours: 'after_hours' holds the conversation out of the queue
+  leaveMessageOffer: text('leave_message_offer').$type<'offered' | 'declined' | 'after_hours'>(),
 });
 
 export const attachments = pgTable('attachments', {

@@ -47,4 +47,7 @@ export const ticketPlaceholders = pgTable('ticket_placeholders', {
   // 0007_leave_message_offer
   message: text('message').notNull().default(''),
   contact: text('contact'),
+  // 0008_leave_message_after_hours
+  handledAt: ts('handled_at'),
+  handledBy: uuid('handled_by'),
 });

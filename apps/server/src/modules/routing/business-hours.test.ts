@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isOpenAt, localTime } from './business-hours.ts';
+import { describeWeeklyHours, isOpenAt, localTime } from './business-hours.ts';
 
 // 2025-11-11 is a Tuesday; 2025-11-08 a Saturday. Times are Beijing time (UTC+8).
 const at = (local: string) => new Date(`${local}+08:00`);
@@ -41,5 +41,30 @@ describe('business hours', () => {
       minute: 600,
     });
     expect(localTime(instant, 'America/New_York').weekday).toBe(1);
+  });
+});
+
+describe('weekly hours in words', () => {
+  it('joins days with the same periods, Monday first', () => {
+    const nine = [{ start: '09:00', end: '18:00' }];
+    expect(describeWeeklyHours(hours)).toBe('周二 09:00-12:00、13:30-18:00；周六 10:00-16:00');
+    expect(
+      describeWeeklyHours({
+        weekly: {
+          '1': nine,
+          '2': nine,
+          '3': nine,
+          '4': nine,
+          '5': nine,
+          '6': [{ start: '10:00', end: '16:00' }],
+        },
+        holidays: [],
+        specialDays: [],
+      }),
+    ).toBe('周一至周五 09:00-18:00；周六 10:00-16:00');
+    const all = Object.fromEntries(['0', '1', '2', '3', '4', '5', '6'].map((d) => [d, nine]));
+    expect(describeWeeklyHours({ weekly: all, holidays: [], specialDays: [] })).toBe('每天 09:00-18:00');
+    expect(describeWeeklyHours({ weekly: {}, holidays: [], specialDays: [] })).toBeNull();
+    expect(describeWeeklyHours(null)).toBeNull();
   });
 });

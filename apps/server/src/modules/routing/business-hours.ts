@@ -41,3 +41,33 @@ export function isOpenAt(hours: TBusinessHours | null, timeZone: string, at: Dat
   const day = String(t.weekday) as keyof TBusinessHours['weekly'];
   return inPeriods(hours.weekly[day] ?? [], t.minute);
 }
+
+const WEEKDAY_ZH = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+
+/**
+ * The weekly hours in words for the customer (zh-CN), days with the same periods joined:
+ * "周一至周五 09:00-12:00、13:30-18:00；周六 10:00-16:00". null when there are none to show.
+ */
+export function describeWeeklyHours(hours: TBusinessHours | null): string | null {
+  if (!hours) return null;
+  const order = [1, 2, 3, 4, 5, 6, 0];
+  const periodsOf = (d: number) =>
+    (hours.weekly[String(d) as keyof TBusinessHours['weekly']] ?? [])
+      .map((p) => `${p.start}-${p.end}`)
+      .join('、');
+  const runs: { days: number[]; text: string }[] = [];
+  for (const d of order) {
+    const text = periodsOf(d);
+    const last = runs.at(-1);
+    if (last && last.text === text) last.days.push(d);
+    else runs.push({ days: [d], text });
+  }
+  const open = runs.filter((r) => r.text !== '');
+  if (open.length === 0) return null;
+  if (open.length === 1 && open[0]!.days.length === 7) return `每天 ${open[0]!.text}`;
+  const days = (ds: number[]) =>
+    ds.length >= 3
+      ? `${WEEKDAY_ZH[ds[0]!]}至${WEEKDAY_ZH[ds.at(-1)!]}`
+      : ds.map((d) => WEEKDAY_ZH[d]).join('、');
+  return open.map((r) => `${days(r.days)} ${r.text}`).join('；');
+}

@@ -579,7 +579,8 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     });
     expect((await open(t)).c.groupId).toBe(t.groups.aftersale.id);
     await settings(t, t.groups.presale.id, { afterHoursAction: 'leave_message' });
-    expect((await open(t)).c.status).toBe('closed');
+    // Offered, not applied (next test): still active, held out of the queue.
+    expect((await open(t)).c).toMatchObject({ status: 'queued', groupId: t.groups.presale.id });
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     await settings(t, t.groups.presale.id, {
       businessHours: {
@@ -589,6 +590,145 @@ describe('queue position, transfers, supervision, business hours, API', () => {
       },
     });
     expect((await open(t)).c).toMatchObject({ status: 'queued', groupId: t.groups.presale.id });
+  });
+
+  it('after hours leave-a-message is offered with the hours: held out of the queue, one placeholder with text', async () => {
+    const { t } = await tenant({ agents: 1, cap: 2 });
+    const [agent] = t.agents;
+    await setStatus(t, agent!, 'online');
+    const nine = [{ start: '09:00', end: '18:00' }];
+    // Open Monday to Friday only, closed today (today is a holiday), so the agent online is not used.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    await settings(t, t.groups.presale.id, {
+      businessHours: {
+        weekly: { '1': nine, '2': nine, '3': nine, '4': nine, '5': nine },
+        holidays: [today],
+        specialDays: [],
+      },
+      afterHoursAction: 'leave_message',
+      alertQueueLength: 1,
+    });
+    const before = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM ticket_placeholders WHERE org_id = ${t.org.id}`,
+    );
+    expect(Number(before[0]!.n)).toBe(0);
+    const a = await open(t, { text: '你好，明天能发货吗？' });
+    const b = await open(t, { text: '在吗' });
+    const tokenA = signVisitorToken(server.services.secret, a.v.customerId, a.v.storeId);
+    const tokenB = signVisitorToken(server.services.secret, b.v.customerId, b.v.storeId);
+    // Active, not assigned although an agent is free, not in the queue; nothing recorded yet.
+    expect(a.c).toMatchObject({ status: 'queued', assigneeId: null });
+    const history = async (id: string) =>
+      (await server.services.chat.history(a.v, id, { limit: 50 })).messages.map((m) => m.body);
+    const offer =
+      '现在是非服务时间（服务时间：周一至周五 09:00-18:00），您可以留言，客服上班后会尽快联系您。';
+    await waitFor(async () => (await history(a.c.id)).includes(offer));
+    const queueOf = (id: string, token: string) =>
+      api<Record<string, unknown>>(server, 'GET', `/api/widget/conversations/${id}/queue`, { token });
+    expect((await queueOf(a.c.id, tokenA)).body).toEqual({
+      conversationId: a.c.id,
+      position: 0,
+      queueLength: 0,
+      etaSeconds: null,
+      leaveMessageOffered: true,
+      afterHours: { serviceHours: '周一至周五 09:00-18:00' },
+    });
+    const queuedFact = (await facts(a.c.id)).find((f) => f.kind === 'conversation.queued');
+    expect(queuedFact?.data).toMatchObject({ afterHours: true, outcome: 'leave_message_offered' });
+    expect((await facts(a.c.id)).find((f) => f.kind === 'conversation.overflowed')?.data).toMatchObject({
+      action: 'leave_message',
+      offered: true,
+      reason: 'after_hours',
+    });
+    const wall = await server.services.routing.wall(t.org.id);
+    expect(wall.groups.find((g) => g.groupId === t.groups.presale.id)).toMatchObject({
+      queueLength: 0,
+      isOpen: false,
+      afterHoursOffers: 2,
+      alerts: [],
+    });
+    expect(wall.openLeaveMessages).toBe(0);
+    // No max-wait timer for a held chat.
+    const timersOf = await queryRows<{ key: string }>(
+      db(),
+      sql`SELECT key FROM timers WHERE key = ${`routing.max_wait:${a.c.id}`}`,
+    );
+    expect(timersOf).toEqual([]);
+
+    // Writing again: same conversation, no new one, no placeholder.
+    for (const body of ['有人吗', '我想改地址'])
+      await server.services.chat.sendMessage(a.v, {
+        conversationId: a.c.id,
+        clientId: `c-${Math.random()}`,
+        type: 'text',
+        body,
+      });
+    await server.services.routing.drainForAgent(agent!.id);
+    expect((await server.services.chat.listCustomerConversations(a.v)).map((c) => c.id)).toEqual([a.c.id]);
+    expect((await conv(a.c.id)).status).toBe('queued');
+    expect(await server.services.routing.listLeaveMessages(admin(t))).toEqual([]);
+
+    // Another customer's conversation: 404; bad input: 400 naming the field; keep-waiting: 409.
+    const leave = (id: string, token: string, body: unknown) =>
+      api<{ code: string; field?: string; id?: string }>(
+        server,
+        'POST',
+        `/api/widget/conversations/${id}/leave-message`,
+        { token, body },
+      );
+    expect((await leave(a.c.id, tokenB, { message: '替他留言' })).status).toBe(404);
+    for (const [body, field] of [
+      [{ message: '' }, 'message'],
+      [{ message: '改地址', contact: 'not a contact!' }, 'contact'],
+    ] as const) {
+      const res = await leave(a.c.id, tokenA, body);
+      expect(res.status).toBe(400);
+      expect(res.body.field).toBe(field);
+    }
+    const keep = await api<{ code: string }>(
+      server,
+      'POST',
+      `/api/widget/conversations/${a.c.id}/keep-waiting`,
+      { token: tokenA },
+    );
+    expect(keep.status).toBe(409);
+    expect(keep.body.code).toBe('after_hours');
+
+    // Accept: one placeholder with the text, conversation closed, fact with the reason.
+    const left = await leave(a.c.id, tokenA, {
+      message: '地址改成杭州市西湖区文三路 1 号',
+      contact: 'wx_shanhai01',
+    });
+    expect(left.status).toBe(200);
+    const rows = await queryRows<{ message: string; contact: string; note: string }>(
+      db(),
+      sql`SELECT message, contact, note FROM ticket_placeholders WHERE org_id = ${t.org.id}`,
+    );
+    expect(rows).toEqual([
+      { message: '地址改成杭州市西湖区文三路 1 号', contact: 'wx_shanhai01', note: 'after_hours' },
+    ]);
+    expect((await conv(a.c.id)).status).toBe('closed');
+    expect((await facts(a.c.id)).find((f) => f.kind === 'conversation.left_message')?.data).toMatchObject({
+      reason: 'after_hours',
+      hasContact: true,
+    });
+    expect((await leave(a.c.id, tokenA, { message: '再留一次' })).status).toBe(409);
+    const [listed] = await server.services.routing.listLeaveMessages(admin(t));
+    expect(listed).toMatchObject({ reason: 'after_hours', status: 'open', storeName: t.store.name });
+    const after = await server.services.routing.wall(t.org.id);
+    expect(after.openLeaveMessages).toBe(1);
+    expect(after.groups.find((g) => g.groupId === t.groups.presale.id)?.afterHoursOffers).toBe(1);
+    // B leaves the page: abandoned, still no placeholder of its own; SL leaves held chats out.
+    const gone = await api(server, 'POST', `/api/widget/conversations/${b.c.id}/leave`, { token: tokenB });
+    expect(gone.status).toBe(200);
+    expect((await conv(b.c.id)).status).toBe('closed');
+    const count = await queryRows<{ n: number }>(
+      db(),
+      sql`SELECT count(*)::int AS n FROM ticket_placeholders WHERE org_id = ${t.org.id}`,
+    );
+    expect(Number(count[0]!.n)).toBe(1);
+    expect(after.groups.find((g) => g.groupId === t.groups.presale.id)?.serviceLevel15).toBeNull();
   });
 
   it('configuration API validates and names the field; the wall reports queues, agents, SL', async () => {

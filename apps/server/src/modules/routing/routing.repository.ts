@@ -52,8 +52,38 @@ export type RoutedConversation = {
   awaiting_agent_since: Date | null;
   missed_agent_id: string | null;
   /** Leave-a-message offered after the max wait (until the customer leaves one or keeps waiting). */
-  leave_message_offer: 'offered' | 'declined' | null;
+  leave_message_offer: LeaveMessageOffer;
 };
+
+/** 'after_hours': the group was closed; the conversation is held out of the queue while the offer stands. */
+export type LeaveMessageOffer = 'offered' | 'declined' | 'after_hours' | null;
+/** In a group's queue: waiting, and not held after hours (the marker stays after close, hence IS DISTINCT). */
+const waiting = (alias?: string) =>
+  alias
+    ? sql.raw(`${alias}.status = 'queued' AND ${alias}.leave_message_offer IS DISTINCT FROM 'after_hours'`)
+    : sql.raw(`status = 'queued' AND leave_message_offer IS DISTINCT FROM 'after_hours'`);
+
+export type PlaceholderRow = {
+  id: string;
+  org_id: string;
+  store_id: string;
+  store_name: string;
+  customer_id: string;
+  customer_name: string;
+  conversation_id: string | null;
+  status: 'open' | 'closed';
+  note: string;
+  message: string;
+  contact: string | null;
+  created_at: Date | string;
+  handled_at: Date | string | null;
+  handled_by_name: string | null;
+};
+const placeholderColumns = sql`p.id, p.org_id, p.store_id, s.name AS store_name, p.customer_id,
+  cu.name AS customer_name, p.conversation_id, p.status, p.note, p.message, p.contact, p.created_at,
+  p.handled_at, u.name AS handled_by_name`;
+const placeholderFrom = sql`FROM ticket_placeholders p JOIN stores s ON s.id = p.store_id
+  JOIN customers cu ON cu.id = p.customer_id LEFT JOIN users u ON u.id = p.handled_by`;
 
 export type AgentPick = { id: string; name: string; cap: number };
 
@@ -216,7 +246,7 @@ export function createRoutingRepository(db: Database) {
       const rows = await queryRows<RoutedConversation>(
         db,
         sql`SELECT ${conversationColumns} FROM conversations
-            WHERE status = 'queued' AND group_id = ${groupId}
+            WHERE ${waiting()} AND group_id = ${groupId}
               ${skipIds.length ? sql`AND id NOT IN (${inList(skipIds)})` : sql``}
             ORDER BY priority DESC, queued_at ASC, id
             LIMIT 1 FOR UPDATE SKIP LOCKED`,
@@ -329,7 +359,9 @@ export function createRoutingRepository(db: Database) {
         sql`UPDATE conversations SET status = 'queued', assignee_id = NULL, assigned_at = NULL,
               queued_at = COALESCE(queued_at, now()), routed_for = COALESCE(queued_at, now()),
               ${v.groupId !== undefined ? sql`group_id = ${v.groupId},` : sql``}
-              missed_agent_id = ${v.missedAgentId ?? null}
+              missed_agent_id = ${v.missedAgentId ?? null},
+              -- a supervisor moving a chat held after hours puts it in that group's queue
+              leave_message_offer = NULLIF(leave_message_offer, 'after_hours')
             WHERE id = ${conversationId}`,
       );
     },
@@ -344,7 +376,7 @@ export function createRoutingRepository(db: Database) {
             WHERE id = ${conversationId}`,
       );
     },
-    async setLeaveMessageOffer(conversationId: string, offer: 'offered' | 'declined') {
+    async setLeaveMessageOffer(conversationId: string, offer: 'offered' | 'declined' | 'after_hours') {
       await db.execute(
         sql`UPDATE conversations SET leave_message_offer = ${offer} WHERE id = ${conversationId}`,
       );
@@ -366,19 +398,34 @@ export function createRoutingRepository(db: Database) {
       );
       return rows[0]!.id;
     },
-    async listPlaceholders(orgId: string, limit: number) {
-      return queryRows<{
-        id: string;
-        customer_id: string;
-        conversation_id: string | null;
-        status: 'open' | 'closed';
-        message: string;
-        contact: string | null;
-        created_at: Date | string;
-      }>(
+    /** Newest first; `storeIds` null = every store of the organisation. */
+    async listPlaceholders(
+      orgId: string,
+      q: { storeIds: readonly string[] | null; status?: 'open' | 'closed' | undefined; limit: number },
+    ) {
+      if (q.storeIds && q.storeIds.length === 0) return [];
+      return queryRows<PlaceholderRow>(
         db,
-        sql`SELECT id, customer_id, conversation_id, status, message, contact, created_at FROM ticket_placeholders
-            WHERE org_id = ${orgId} ORDER BY created_at DESC LIMIT ${limit}`,
+        sql`SELECT ${placeholderColumns} ${placeholderFrom}
+            WHERE p.org_id = ${orgId}
+              ${q.storeIds ? sql`AND p.store_id IN (${inList(q.storeIds)})` : sql``}
+              ${q.status ? sql`AND p.status = ${q.status}` : sql``}
+            ORDER BY p.created_at DESC, p.id DESC LIMIT ${q.limit}`,
+      );
+    },
+    async getPlaceholder(id: string) {
+      const rows = await queryRows<PlaceholderRow>(
+        db,
+        sql`SELECT ${placeholderColumns} ${placeholderFrom} WHERE p.id = ${id}`,
+      );
+      return rows[0] ?? null;
+    },
+    async setPlaceholderStatus(id: string, status: 'open' | 'closed', by: string) {
+      await db.execute(
+        sql`UPDATE ticket_placeholders SET status = ${status},
+              handled_at = CASE WHEN ${status} = 'closed' THEN now() END,
+              handled_by = CASE WHEN ${status} = 'closed' THEN ${by}::uuid END
+            WHERE id = ${id}`,
       );
     },
 
@@ -494,11 +541,11 @@ export function createRoutingRepository(db: Database) {
         org_id: string;
         queued_at: Date | string;
         priority: number;
-        leave_message_offer: 'offered' | 'declined' | null;
+        leave_message_offer: LeaveMessageOffer;
       }>(
         db,
         sql`SELECT id, customer_id, org_id, queued_at, priority, leave_message_offer FROM conversations
-            WHERE status = 'queued' AND group_id = ${groupId}
+            WHERE ${waiting()} AND group_id = ${groupId}
             ORDER BY priority DESC, queued_at ASC, id LIMIT ${limit}`,
       );
     },
@@ -508,21 +555,21 @@ export function createRoutingRepository(db: Database) {
         group_id: string;
         position: number;
         queue_length: number;
-        leave_message_offer: 'offered' | 'declined' | null;
+        leave_message_offer: LeaveMessageOffer;
       }>(
         db,
         sql`SELECT me.group_id, me.leave_message_offer,
-              (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id
+              (SELECT count(*)::int FROM conversations o WHERE ${waiting('o')} AND o.group_id = me.group_id
                 AND (o.priority > me.priority OR (o.priority = me.priority AND (o.queued_at, o.id) <= (me.queued_at, me.id)))) AS position,
-              (SELECT count(*)::int FROM conversations o WHERE o.status = 'queued' AND o.group_id = me.group_id) AS queue_length
-            FROM conversations me WHERE me.id = ${conversationId} AND me.status = 'queued' AND me.group_id IS NOT NULL`,
+              (SELECT count(*)::int FROM conversations o WHERE ${waiting('o')} AND o.group_id = me.group_id) AS queue_length
+            FROM conversations me WHERE me.id = ${conversationId} AND ${waiting('me')} AND me.group_id IS NOT NULL`,
       );
       return rows[0] ?? null;
     },
     async queueLength(groupId: string) {
       const rows = await queryRows<{ n: number }>(
         db,
-        sql`SELECT count(*)::int AS n FROM conversations WHERE status = 'queued' AND group_id = ${groupId}`,
+        sql`SELECT count(*)::int AS n FROM conversations WHERE ${waiting()} AND group_id = ${groupId}`,
       );
       return Number(rows[0]?.n ?? 0);
     },
@@ -530,7 +577,7 @@ export function createRoutingRepository(db: Database) {
       return (
         await queryRows<{ group_id: string }>(
           db,
-          sql`SELECT DISTINCT group_id FROM conversations WHERE status = 'queued' AND group_id IS NOT NULL`,
+          sql`SELECT DISTINCT group_id FROM conversations WHERE ${waiting()} AND group_id IS NOT NULL`,
         )
       ).map((r) => r.group_id);
     },
@@ -583,8 +630,24 @@ export function createRoutingRepository(db: Database) {
       return queryRows<{ group_id: string; priority: number; n: number; oldest: Date | string | null }>(
         db,
         sql`SELECT group_id, priority, count(*)::int AS n, min(queued_at) AS oldest FROM conversations
-            WHERE org_id = ${orgId} AND status = 'queued' AND group_id IS NOT NULL GROUP BY group_id, priority`,
+            WHERE org_id = ${orgId} AND ${waiting()} AND group_id IS NOT NULL GROUP BY group_id, priority`,
       );
+    },
+    /** Per group: customers holding an after-hours leave-a-message offer (not in the queue). */
+    async afterHoursOffers(orgId: string) {
+      return queryRows<{ group_id: string; n: number }>(
+        db,
+        sql`SELECT group_id, count(*)::int AS n FROM conversations
+            WHERE org_id = ${orgId} AND status = 'queued' AND leave_message_offer = 'after_hours'
+              AND group_id IS NOT NULL GROUP BY group_id`,
+      );
+    },
+    async openPlaceholderCount(orgId: string) {
+      const rows = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM ticket_placeholders WHERE org_id = ${orgId} AND status = 'open'`,
+      );
+      return Number(rows[0]?.n ?? 0);
     },
     /** Of conversations queued in the window whose outcome is known (answered, or waited > T): answered within T. */
     async serviceLevel(orgId: string, minutes: number) {
@@ -598,6 +661,7 @@ export function createRoutingRepository(db: Database) {
                 OR COALESCE(c.first_agent_reply_at, now()) - c.queued_at > g.service_level_seconds * interval '1 second')::int AS decided
             FROM conversations c JOIN skill_groups g ON g.id = c.group_id
             WHERE c.org_id = ${orgId} AND c.queued_at > now() - ${minutes} * interval '1 minute'
+              AND c.leave_message_offer IS DISTINCT FROM 'after_hours'
             GROUP BY c.group_id`,
       );
     },

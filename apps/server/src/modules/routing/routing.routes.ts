@@ -5,12 +5,14 @@ import {
   ZGroupRouting,
   ZId,
   ZLeaveMessage,
+  ZLeaveMessageQuery,
   ZLeaveMessageRequest,
   ZOk,
   ZQueuePosition,
   ZRoutingRule,
   ZTransferRequest,
   ZUpdateGroupRoutingRequest,
+  ZUpdateLeaveMessageRequest,
   ZUpdateRoutingRuleRequest,
   ZWallSnapshot,
 } from '@peakdesk/contracts';
@@ -117,8 +119,26 @@ export function registerRoutingRoutes(app: FastifyInstance, s: Services) {
   );
   r.get(
     '/api/routing/leave-messages',
-    { schema: { tags: ['routing'], response: { 200: z.array(ZLeaveMessage) } } },
-    async (req) => s.routing.listLeaveMessages(await user(req)),
+    {
+      schema: {
+        tags: ['routing'],
+        querystring: ZLeaveMessageQuery,
+        response: { 200: z.array(ZLeaveMessage) },
+      },
+    },
+    async (req) => s.routing.listLeaveMessages(await user(req), req.query),
+  );
+  r.patch(
+    '/api/routing/leave-messages/:id',
+    {
+      schema: {
+        tags: ['routing'],
+        params: ZIdParams,
+        body: ZUpdateLeaveMessageRequest,
+        response: { 200: ZLeaveMessage },
+      },
+    },
+    async (req) => s.routing.updateLeaveMessage(await user(req), req.params.id, req.body),
   );
   r.post(
     '/api/conversations/:id/transfer',

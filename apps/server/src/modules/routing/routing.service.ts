@@ -4,11 +4,13 @@ import {
   type TCreateRoutingRuleRequest,
   type TCustomerRoutingFlags,
   type TGroupRouting,
+  type TLeaveMessage,
   type TLeaveMessageRequest,
   type TQueuePosition,
   type TRoutingRule,
   type TTransferRequest,
   type TUpdateGroupRoutingRequest,
+  type TUpdateLeaveMessageRequest,
   type TUpdateRoutingRuleRequest,
   type TWallSnapshot,
   ZRuleConditions,
@@ -29,12 +31,13 @@ import type { Timers } from '../../jobs/timers.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { transitionConversation } from '../chat/conversation-state.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
-import { isOpenAt } from './business-hours.ts';
+import { describeWeeklyHours, isOpenAt } from './business-hours.ts';
 import { laneFor, pickEntryRule } from './entry-rules.ts';
 import { DEFAULT_AHT_SECONDS, estimateHandleSeconds, estimateWaitSeconds } from './queue-estimate.ts';
 import {
   createRoutingRepository,
   type GroupSettingsRow,
+  type PlaceholderRow,
   type RoutedConversation,
   type RoutingRepository,
   type RuleRow,
@@ -78,10 +81,30 @@ const TIMER = {
 } as const;
 const LEAVE_MESSAGE_OFFER = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
 const LEFT_MESSAGE = '已收到您的留言，客服会尽快联系您。';
+const afterHoursOffer = (serviceHours: string | null) =>
+  `现在是非服务时间${serviceHours ? `（服务时间：${serviceHours}）` : ''}，您可以留言，客服上班后会尽快联系您。`;
 const seconds = (from: Date | null, to = new Date()) =>
   from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
 
 type AfterCommit = () => Promise<unknown>;
+
+function toLeaveMessageDto(p: PlaceholderRow): TLeaveMessage {
+  return {
+    id: p.id,
+    storeId: p.store_id,
+    storeName: p.store_name,
+    customerId: p.customer_id,
+    customerName: p.customer_name,
+    conversationId: p.conversation_id,
+    status: p.status === 'closed' ? 'handled' : 'open',
+    reason: p.note === 'after_hours' ? 'after_hours' : p.note === 'max_wait' ? 'max_wait' : 'other',
+    message: p.message,
+    contact: p.contact,
+    createdAt: new Date(p.created_at).toISOString(),
+    handledAt: p.handled_at ? new Date(p.handled_at).toISOString() : null,
+    handledByName: p.handled_by_name,
+  };
+}
 
 /**
  * Surge routing: entry rules → lane and group, business hours, FIFO-per-lane queues drained under
@@ -145,7 +168,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   /** One conversation's place: a count over the queue index, not the whole queue. */
   async function positionOf(conversationId: string): Promise<TQueuePosition | null> {
     const p = await repo.placeInQueue(conversationId);
-    if (!p) return null;
+    if (!p) return heldAfterHours(conversationId);
     const estimate = await groupEstimator(p.group_id);
     return {
       conversationId,
@@ -153,6 +176,22 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       queueLength: p.queue_length,
       etaSeconds: estimate(p.position),
       leaveMessageOffered: p.leave_message_offer === 'offered',
+      afterHours: null,
+    };
+  }
+
+  /** A conversation held out of the queue after hours: no place, the offer and the service hours. */
+  async function heldAfterHours(conversationId: string): Promise<TQueuePosition | null> {
+    const conv = await repo.getConversation(conversationId);
+    if (conv?.status !== 'queued' || conv.leave_message_offer !== 'after_hours') return null;
+    const group = conv.group_id ? await repo.getGroup(conv.group_id) : null;
+    return {
+      conversationId,
+      position: 0,
+      queueLength: 0,
+      etaSeconds: null,
+      leaveMessageOffered: true,
+      afterHours: { serviceHours: describeWeeklyHours(group?.business_hours ?? null) },
     };
   }
 
@@ -183,6 +222,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         queueLength,
         etaSeconds: estimate(i + 1),
         leaveMessageOffered: q.leave_message_offer === 'offered',
+        afterHours: null,
       },
     }));
   }
@@ -343,14 +383,14 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       const lane = laneFor(rule, facts);
       let groupId = rule?.group_id ?? ctx?.default_group_id ?? conv.group_id;
       let group = groupId ? await r.getGroup(groupId) : null;
-      let outcome: 'queue' | 'leave_message' | 'bot' = 'queue';
+      let outcome: 'queue' | 'leave_message_offered' | 'bot' = 'queue';
       let afterHours = false;
       if (group && !isOpenAt(group.business_hours, group.timezone, new Date())) {
         afterHours = true;
         if (group.after_hours_action === 'group' && group.after_hours_group_id) {
           groupId = group.after_hours_group_id;
           group = await r.getGroup(groupId);
-        } else if (group.after_hours_action === 'leave_message') outcome = 'leave_message';
+        } else if (group.after_hours_action === 'leave_message') outcome = 'leave_message_offered';
         else if (group.after_hours_action === 'bot') outcome = 'bot';
       }
       await r.setClassification(conv.id, {
@@ -370,9 +410,13 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         },
       ]);
       const updated = { ...conv, group_id: groupId, priority: LANE_PRIORITY[lane] };
-      if (outcome !== 'queue') {
-        await leaveQueue(r, tx, after, updated, outcome, { reason: 'after_hours' });
-        return { ...updated, status: outcome === 'bot' ? ('bot' as const) : ('closed' as const) };
+      if (outcome === 'leave_message_offered') {
+        await holdAfterHours(r, tx, after, updated, group);
+        return { ...updated, leave_message_offer: 'after_hours' as const };
+      }
+      if (outcome === 'bot') {
+        await leaveQueue(r, tx, after, updated, { reason: 'after_hours' });
+        return { ...updated, status: 'bot' as const };
       }
       if (group?.max_wait_seconds)
         after.push(() =>
@@ -387,28 +431,20 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     });
   }
 
-  /** Leave-a-message (a placeholder the tickets module will own) or back to the bot. */
+  /** Back to the bot (max wait or after hours with that fallback). */
   async function leaveQueue(
     r: RoutingRepository,
     tx: Database,
     after: AfterCommit[],
     conv: RoutedConversation,
-    action: 'leave_message' | 'bot',
     data: Record<string, unknown>,
   ) {
-    const event = action === 'bot' ? ({ type: 'return_to_bot' } as const) : ({ type: 'close' } as const);
-    const t = transitionConversation({ status: conv.status, assigneeId: conv.assignee_id }, event);
+    const t = transitionConversation(
+      { status: conv.status, assigneeId: conv.assignee_id },
+      { type: 'return_to_bot' },
+    );
     if (!t.ok) return;
-    let placeholderId: string | null = null;
-    if (action === 'leave_message')
-      placeholderId = await r.insertPlaceholder({
-        orgId: conv.org_id,
-        storeId: conv.store_id,
-        customerId: conv.customer_id,
-        conversationId: conv.id,
-        note: 'leave_message',
-      });
-    await r.setStatus(conv.id, action === 'bot' ? 'bot' : 'closed');
+    await r.setStatus(conv.id, 'bot');
     await recordFacts(tx, [
       {
         orgId: conv.org_id,
@@ -416,20 +452,48 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         storeId: conv.store_id,
         groupId: conv.group_id,
         conversationId: conv.id,
-        data: { action, placeholderId, waitedSeconds: seconds(conv.queued_at), ...data },
+        data: { action: 'bot', waitedSeconds: seconds(conv.queued_at), ...data },
       },
     ]);
     after.push(async () => {
       await deps
         .notify()
-        .systemMessage(
-          conv.id,
-          action === 'bot'
-            ? '当前人工客服繁忙，智能助手将继续为您服务；需要人工时请回复“转人工”。'
-            : '当前客服繁忙，已为您登记留言，客服会尽快联系您。您可以继续补充问题描述。',
-        );
+        .systemMessage(conv.id, '当前人工客服繁忙，智能助手将继续为您服务；需要人工时请回复“转人工”。');
       await deps.notify().conversationChanged(conv.id, conv.assignee_id);
       markQueueChanged(conv.group_id);
+    });
+  }
+
+  /**
+   * Outside the group's business hours with fallback leave-a-message: the conversation stays active
+   * (`queued`, so what the customer writes lands in it and no new conversation opens) but is held out of
+   * the queue (`leave_message_offer = 'after_hours'`): no agent, no max-wait timer, not in queue length,
+   * wait or service level. The customer is told the hours and offered the form; nothing is recorded
+   * until they leave a message. Leaving the page ends it as abandoned, like any wait.
+   */
+  async function holdAfterHours(
+    r: RoutingRepository,
+    tx: Database,
+    after: AfterCommit[],
+    conv: RoutedConversation,
+    group: GroupSettingsRow | null,
+  ) {
+    await r.setLeaveMessageOffer(conv.id, 'after_hours');
+    await recordFacts(tx, [
+      {
+        orgId: conv.org_id,
+        kind: 'conversation.overflowed',
+        storeId: conv.store_id,
+        groupId: conv.group_id,
+        conversationId: conv.id,
+        data: { action: 'leave_message', offered: true, reason: 'after_hours', waitedSeconds: 0 },
+      },
+    ]);
+    after.push(async () => {
+      await deps
+        .notify()
+        .systemMessage(conv.id, afterHoursOffer(describeWeeklyHours(group?.business_hours ?? null)));
+      await publishPositionOf(conv);
     });
   }
 
@@ -468,7 +532,8 @@ export function createRoutingService(deps: RoutingServiceDeps) {
 
   async function routeConversation(conversationId: string, opts: { firstMessage?: string | undefined } = {}) {
     const conv = await classify(conversationId, opts.firstMessage);
-    if (!conv?.group_id || conv.status !== 'queued') return null;
+    if (!conv?.group_id || conv.status !== 'queued' || conv.leave_message_offer === 'after_hours')
+      return null;
     const done = await drainGroup(conv.group_id);
     const mine = done.find((a) => a.conversationId === conversationId) ?? null;
     if (!mine) {
@@ -591,8 +656,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         return reserve.id;
       }
       if (group.overflow_action === 'leave_message') await offerLeaveMessage(r, tx, after, conv);
-      else if (group.overflow_action === 'bot')
-        await leaveQueue(r, tx, after, conv, 'bot', { reason: 'max_wait' });
+      else if (group.overflow_action === 'bot') await leaveQueue(r, tx, after, conv, { reason: 'max_wait' });
       return null;
     });
     if (moved) await drainGroup(moved);
@@ -820,7 +884,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
           storeId: conv.store_id,
           customerId: conv.customer_id,
           conversationId: conv.id,
-          note: 'max_wait',
+          note: conv.leave_message_offer === 'after_hours' ? 'after_hours' : 'max_wait',
           message: req.message,
           contact,
         });
@@ -834,6 +898,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
             conversationId: conv.id,
             data: {
               placeholderId,
+              reason: conv.leave_message_offer === 'after_hours' ? 'after_hours' : 'max_wait',
               hasContact: contact !== null,
               lane: laneOfPriority(conv.priority),
               waitedSeconds: seconds(conv.queued_at),
@@ -862,6 +927,12 @@ export function createRoutingService(deps: RoutingServiceDeps) {
             'invalid_state',
             'not_queued',
             'only a waiting conversation can keep waiting',
+          );
+        if (conv.leave_message_offer === 'after_hours')
+          throw new DomainError(
+            'invalid_state',
+            'after_hours',
+            'the group is outside its business hours: there is no queue to wait in',
           );
         if (conv.leave_message_offer !== 'offered') return;
         await r.setLeaveMessageOffer(conv.id, 'declined');
@@ -1153,22 +1224,43 @@ export function createRoutingService(deps: RoutingServiceDeps) {
       await deps.audit.record(caller, 'routing.group.update', 'group', groupId, { ...req });
       return toGroupDto(row);
     },
-    async listLeaveMessages(caller: UserCaller) {
+    /** Left messages of the caller's stores, newest first (supervisors and admins; agents 403). */
+    async listLeaveMessages(
+      caller: UserCaller,
+      q: { status?: 'open' | 'handled' | undefined } = {},
+    ): Promise<TLeaveMessage[]> {
       requireRole(caller, 'admin', 'supervisor');
-      return (await repo.listPlaceholders(caller.orgId, 200)).map((p) => ({
-        id: p.id,
-        customerId: p.customer_id,
-        conversationId: p.conversation_id,
-        status: p.status,
-        message: p.message,
-        contact: p.contact,
-        createdAt: new Date(p.created_at).toISOString(),
-      }));
+      const rows = await repo.listPlaceholders(caller.orgId, {
+        storeIds: caller.storeIds,
+        status: q.status === undefined ? undefined : q.status === 'handled' ? 'closed' : 'open',
+        limit: 500,
+      });
+      return rows.map(toLeaveMessageDto);
+    },
+    /** Marks a left message handled (or open again); audit-logged. Another tenant's or store's → 404. */
+    async updateLeaveMessage(
+      caller: UserCaller,
+      id: string,
+      req: TUpdateLeaveMessageRequest,
+    ): Promise<TLeaveMessage> {
+      requireRole(caller, 'admin', 'supervisor');
+      const p = await repo.getPlaceholder(id);
+      if (!p || p.org_id !== caller.orgId || !canAccessStore(caller, p.store_id))
+        throw notFound('leave message');
+      const status = req.status === 'handled' ? 'closed' : 'open';
+      if (p.status !== status) {
+        await repo.setPlaceholderStatus(id, status, caller.userId);
+        await deps.audit.record(caller, 'routing.leave_message.update', 'leave_message', id, {
+          status: req.status,
+        });
+      }
+      const updated = await repo.getPlaceholder(id);
+      return toLeaveMessageDto(updated!);
     },
 
     // ---------- supervisor wall ----------
     async wall(orgId: string): Promise<TWallSnapshot> {
-      const [groups, queue, sl15, sl60, agents, waiting, err] = await Promise.all([
+      const [groups, queue, sl15, sl60, agents, waiting, err, held, openLeaveMessages] = await Promise.all([
         repo.listGroups(orgId),
         repo.queueStats(orgId),
         repo.serviceLevel(orgId, 15),
@@ -1176,6 +1268,8 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         repo.agentsOfOrg(orgId),
         repo.waitingForReply(orgId, 50),
         repo.estimateError(orgId),
+        repo.afterHoursOffers(orgId),
+        repo.openPlaceholderCount(orgId),
       ]);
       const now = new Date();
       const wallAgents = agents.map((a) => {
@@ -1219,6 +1313,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
             agentsOnline: online.length,
             freeSlots: online.reduce((s, a) => s + Math.max(0, a.cap - a.active), 0),
             isOpen: isOpenAt(g.business_hours, g.timezone, now),
+            afterHoursOffers: Number(held.find((h) => h.group_id === g.id)?.n ?? 0),
             alerts,
           };
         }),
@@ -1232,6 +1327,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         })),
         estimateErrorSeconds: err.mae === null ? null : Math.round(Number(err.mae) * 10) / 10,
         estimateSamples: err.n,
+        openLeaveMessages,
       };
     },
     /** `orgId` other than the caller's is for watching a drill; the caller checks it is theirs to watch. */
