@@ -24,6 +24,7 @@ export function AppShell() {
   const menuItems: MenuProps['items'] = [
     { key: '/workspace', label: t('shell.workspace') },
     ...(me.user.role !== 'agent' ? [{ key: '/wall', label: t('shell.wall') }] : []),
+    ...(me.user.role !== 'agent' ? [{ key: '/leave-messages', label: t('shell.leaveMessages') }] : []),
     { key: '/quick-replies', label: t('shell.quickReplies') },
     ...(me.user.role !== 'agent' ? [{ key: '/knowledge', label: t('shell.knowledge') }] : []),
     { key: '/my-shifts', label: t('shell.myShifts') },

@@ -31,6 +31,9 @@ const TokensPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('../features/admin/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
+const LeaveMessagesPage = lazy(() =>
+  import('../features/routing/leave-messages-page.tsx').then((m) => ({ default: m.LeaveMessagesPage })),
+);
 const WallPage = lazy(() =>
   import('../features/routing/wall-page.tsx').then((m) => ({ default: m.WallPage })),
 );
@@ -107,6 +110,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireSupervisor>
             <WallPage />
+          </RequireSupervisor>
+        ),
+      },
+      {
+        path: 'leave-messages',
+        element: (
+          <RequireSupervisor>
+            <LeaveMessagesPage />
           </RequireSupervisor>
         ),
       },

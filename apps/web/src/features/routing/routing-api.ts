@@ -2,6 +2,8 @@ import {
   type TConversation,
   type TCreateRoutingRuleRequest,
   type TGroupRouting,
+  type THistoryPage,
+  type TLeaveMessage,
   type TRoutingRule,
   type TTransferRequest,
   type TUpdateGroupRoutingRequest,
@@ -9,6 +11,8 @@ import {
   type TWallSnapshot,
   ZConversation,
   ZGroupRouting,
+  ZHistoryPage,
+  ZLeaveMessage,
   ZRoutingRule,
   ZWallSnapshot,
 } from '@peakdesk/contracts';
@@ -35,4 +39,13 @@ export const routingApi = {
     api.post(`/api/conversations/${id(conversationId)}/transfer`, body, ZConversation),
   takeOver: (conversationId: string): Promise<TConversation> =>
     api.post(`/api/conversations/${id(conversationId)}/take-over`, {}, ZConversation),
+  listLeaveMessages: (status?: 'open' | 'handled'): Promise<TLeaveMessage[]> =>
+    api.get(
+      status ? `/api/routing/leave-messages?status=${status}` : '/api/routing/leave-messages',
+      ZLeaveMessage.array(),
+    ),
+  updateLeaveMessage: (leaveMessageId: string, status: 'open' | 'handled'): Promise<TLeaveMessage> =>
+    api.patch(`/api/routing/leave-messages/${id(leaveMessageId)}`, { status }, ZLeaveMessage),
+  transcript: (conversationId: string): Promise<THistoryPage> =>
+    api.get(`/api/conversations/${id(conversationId)}/messages?limit=100`, ZHistoryPage),
 };

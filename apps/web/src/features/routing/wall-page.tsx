@@ -1,7 +1,7 @@
 import type { TDerivedAgentState, TWallSnapshot } from '@peakdesk/contracts';
 import { Alert, Card, Col, Empty, Row, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useSearchParams } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { useI18n } from '../../lib/i18n.ts';
 import { useRealtime } from '../../lib/realtime-context.tsx';
 import { EChart, type TChartOption } from '../../ui/echart.tsx';
@@ -144,6 +144,13 @@ export function WallPage() {
         <Typography.Title level={4} className="pd-page__title">
           {t('routing.wall.title')}
         </Typography.Title>
+        <Link to="/leave-messages" data-testid="wall-open-leave-messages">
+          <Statistic
+            title={t('routing.wall.openLeaveMessages')}
+            value={wall?.openLeaveMessages ?? 0}
+            valueStyle={wall?.openLeaveMessages ? { color: '#d46b08' } : undefined}
+          />
+        </Link>
         <Typography.Text type="secondary">
           {wall?.estimateErrorSeconds !== null && wall?.estimateErrorSeconds !== undefined
             ? t('routing.wall.estimateError', { error: wall.estimateErrorSeconds, n: wall.estimateSamples })
@@ -173,7 +180,16 @@ export function WallPage() {
                 <Card
                   size="small"
                   title={g.name}
-                  extra={g.isOpen ? null : <Tag>{t('routing.closed')}</Tag>}
+                  extra={
+                    g.isOpen ? null : (
+                      <Tag>
+                        {t('routing.closed')}
+                        {g.afterHoursOffers > 0
+                          ? ` · ${t('routing.afterHoursOffers', { n: g.afterHoursOffers })}`
+                          : ''}
+                      </Tag>
+                    )
+                  }
                   data-testid="wall-group"
                 >
                   <Row gutter={8}>
