@@ -5,17 +5,22 @@ import { signIn } from './lib/session.ts';
 
 const fx = useDemoServer();
 
-const dialog = (page: Page) => page.getByRole('dialog').filter({ visible: true });
+/** The open dialog with this title (antd labels a modal by its title). */
+const dialog = (page: Page, title: string) => page.getByRole('dialog', { name: title });
 /** The input of a form item, by its label (antd's number inputs are not tied to their label). */
-const field = (page: Page, label: string) =>
-  dialog(page)
+const field = (page: Page, title: string, label: string) =>
+  dialog(page, title)
     .locator('.ant-form-item', { has: page.locator(`label[title="${label}"]`) })
     .locator('input')
     .first();
-// antd puts a space between the two characters of a two-character Chinese button label (保 存).
-const SAVE = /^保\s*存$/;
-const EDIT = /^编\s*辑$/;
+/** Saves the dialog and waits until it has closed, so the next step starts from the list. */
+async function save(page: Page, title: string) {
+  await dialog(page, title).locator('.ant-modal-footer .ant-btn-primary').click();
+  await dialog(page, title).waitFor({ state: 'hidden' });
+}
 const rowOf = (page: Page, text: string) => page.locator('.ant-table-row', { hasText: text });
+// antd puts a space between the two characters of a two-character Chinese button label (编 辑).
+const EDIT = /^编\s*辑$/;
 
 describe('merchant administration in real Chromium', () => {
   it('an admin creates and edits a skill group, then adds an agent to it; a taken email is named next to its field', async () => {
@@ -26,40 +31,40 @@ describe('merchant administration in real Chromium', () => {
     // A new group for the promotion's reserve agents (预备队).
     await page.goto(`${fx.server.url}/admin/groups`);
     await page.getByRole('button', { name: '新建技能组' }).click();
-    await field(page, '名称').fill('双11预备队');
-    await field(page, '默认接待上限').fill('8');
-    await dialog(page).getByRole('button', { name: SAVE }).click();
+    await field(page, '新建技能组', '名称').fill('双11预备队');
+    await field(page, '新建技能组', '默认接待上限').fill('8');
+    await save(page, '新建技能组');
     await rowOf(page, '双11预备队').waitFor();
     expect(await rowOf(page, '双11预备队').textContent()).toContain('8');
 
     // Edit: the dialog opens filled with the group's values.
     await rowOf(page, '双11预备队').getByRole('button', { name: EDIT }).click();
-    expect(await field(page, '名称').inputValue()).toBe('双11预备队');
-    await field(page, '默认接待上限').fill('6');
-    await dialog(page).getByRole('button', { name: SAVE }).click();
+    expect(await field(page, '编辑技能组', '名称').inputValue()).toBe('双11预备队');
+    await field(page, '编辑技能组', '默认接待上限').fill('6');
+    await save(page, '编辑技能组');
     await expect.poll(() => rowOf(page, '双11预备队').textContent()).toContain('6');
 
     // A new agent in that group; first with an email already in use, which the server rejects.
     await page.goto(`${fx.server.url}/admin/users`);
     await page.getByRole('button', { name: '新建成员' }).click();
-    const form = dialog(page);
-    await field(page, '邮箱').fill(admin.email);
-    await field(page, '姓名').fill('小双');
-    await field(page, '初始密码').fill('peakdesk-1111');
+    const form = dialog(page, '新建成员');
+    await field(page, '新建成员', '邮箱').fill(admin.email);
+    await field(page, '新建成员', '姓名').fill('小双');
+    await field(page, '新建成员', '初始密码').fill('peakdesk-1111');
     await form
       .locator('.ant-form-item', { has: page.locator('label[title="技能组"]') })
       .locator('.ant-select')
       .click();
     await page.locator('.ant-select-item-option', { hasText: '双11预备队' }).click();
-    await form.getByRole('button', { name: SAVE }).click();
+    await form.locator('.ant-modal-footer .ant-btn-primary').click();
     const emailError = form
-      .locator('.ant-form-item', { hasText: '邮箱' })
+      .locator('.ant-form-item', { has: page.locator('label[title="邮箱"]') })
       .locator('.ant-form-item-explain-error');
     await emailError.waitFor();
     expect(await emailError.textContent()).toContain('already in use');
 
-    await field(page, '邮箱').fill('xiaoshuang@demo.peakdesk.local');
-    await form.getByRole('button', { name: SAVE }).click();
+    await field(page, '新建成员', '邮箱').fill('xiaoshuang@demo.peakdesk.local');
+    await save(page, '新建成员');
     await rowOf(page, 'xiaoshuang@demo.peakdesk.local').waitFor();
     expect(await rowOf(page, 'xiaoshuang@demo.peakdesk.local').textContent()).toContain('双11预备队');
 
