@@ -281,10 +281,13 @@ export function createChatRepository(db: Database) {
         status?: ConversationRow['status'];
         storeIds: string[] | null;
         groupIds?: string[];
+        /** Only chats waiting for an agent: leaves out those held after hours with a leave-a-message offer. */
+        waitingForAgent?: boolean;
         limit: number;
       },
     ) {
       const conds = [sql`c.org_id = ${orgId}`];
+      if (f.waitingForAgent) conds.push(sql`c.leave_message_offer IS DISTINCT FROM 'after_hours'`);
       if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);
       if (f.status) conds.push(sql`c.status = ${f.status}`);
       if (f.storeIds) {

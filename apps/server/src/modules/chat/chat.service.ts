@@ -430,6 +430,7 @@ export function createChatService(deps: ChatServiceDeps) {
             ? await repo.listConversations(caller.orgId, {
                 ...base,
                 status: 'queued',
+                waitingForAgent: true,
                 ...(isSupervisorOrAdmin(caller) ? {} : { groupIds: caller.groupIds }),
               })
             : isSupervisorOrAdmin(caller)

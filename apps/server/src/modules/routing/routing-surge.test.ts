@@ -649,6 +649,13 @@ describe('queue position, transfers, supervision, business hours, API', () => {
       alerts: [],
     });
     expect(wall.openLeaveMessages).toBe(0);
+    // Nor do agents see them among the chats waiting for an agent.
+    const waiting = await server.services.chat.listConversations(
+      { ...userCaller(t, agent!), groupIds: [t.groups.presale.id] },
+      { scope: 'queued', limit: 50 },
+    );
+    expect(waiting.map((c) => c.id)).not.toContain(a.c.id);
+    expect(waiting.map((c) => c.id)).not.toContain(b.c.id);
     // No max-wait timer for a held chat.
     const timersOf = await queryRows<{ key: string }>(
       db(),
