@@ -525,6 +525,35 @@ export function createRoutingRepository(db: Database) {
             WHERE customer_id = ${customerId} AND status = 'queued' AND priority < ${priority} RETURNING id, group_id`,
       );
     },
+    /** Groups with conversations held out of the queue after hours (still waiting, no message left). */
+    async heldGroups() {
+      return (
+        await queryRows<{ group_id: string }>(
+          db,
+          sql`SELECT DISTINCT group_id FROM conversations
+              WHERE status = 'queued' AND leave_message_offer = 'after_hours' AND group_id IS NOT NULL`,
+        )
+      ).map((r) => r.group_id);
+    },
+    /** A group's held conversations in their original order, locked (one being closed is skipped). */
+    async lockHeld(groupId: string) {
+      const rows = await queryRows<RoutedConversation>(
+        db,
+        sql`SELECT ${conversationColumns} FROM conversations
+            WHERE status = 'queued' AND leave_message_offer = 'after_hours' AND group_id = ${groupId}
+            ORDER BY priority DESC, queued_at ASC, id FOR UPDATE SKIP LOCKED`,
+      );
+      return rows.map(fixConversation);
+    },
+    /** Into the queue: marker cleared, waiting counted from `queuedAt` (already routed for it). */
+    async releaseHeld(conversationId: string, queuedAt: Date) {
+      const at = queuedAt.toISOString();
+      await db.execute(
+        sql`UPDATE conversations SET leave_message_offer = NULL, queued_at = ${at}::timestamptz,
+              routed_for = ${at}::timestamptz, estimated_wait_seconds = NULL
+            WHERE id = ${conversationId} AND status = 'queued' AND leave_message_offer = 'after_hours'`,
+      );
+    },
     async queuedOfCustomer(customerId: string) {
       const rows = await queryRows<{ id: string }>(
         db,

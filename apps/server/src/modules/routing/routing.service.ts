@@ -81,6 +81,7 @@ const TIMER = {
 } as const;
 const LEAVE_MESSAGE_OFFER = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
 const LEFT_MESSAGE = '已收到您的留言，客服会尽快联系您。';
+const OPENED = '客服已上班，正在为您安排客服，请稍候～';
 const afterHoursOffer = (serviceHours: string | null) =>
   `现在是非服务时间${serviceHours ? `（服务时间：${serviceHours}）` : ''}，您可以留言，客服上班后会尽快联系您。`;
 const seconds = (from: Date | null, to = new Date()) =>
@@ -498,6 +499,77 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   }
 
   /**
+   * The group has opened: its held conversations (customer still there, no message left) join its queue
+   * in their original order. Waiting counts from the release (queued_at = now, +1 ms per place to keep
+   * the order), so the night does not count as wait; the marker is cleared, so from now on they count in
+   * queue length, waits and service level. Then the queue is drained as usual. Run by the periodic queue
+   * refresh (one instance per period; the group lock and the row locks make a second run a no-op).
+   */
+  async function releaseOpenedGroups(now = new Date()): Promise<number> {
+    let total = 0;
+    for (const groupId of await repo.heldGroups()) {
+      const g0 = await repo.getGroup(groupId);
+      if (!g0 || !isOpenAt(g0.business_hours, g0.timezone, now)) continue;
+      const released = await inTx(async (r, tx, after) => {
+        await r.lockGroup(groupId);
+        const group = await r.getGroup(groupId);
+        if (!group || !isOpenAt(group.business_hours, group.timezone, now)) return [];
+        const held = await r.lockHeld(groupId);
+        const facts: Fact[] = [];
+        for (const [i, conv] of held.entries()) {
+          const queuedAt = new Date(now.getTime() + i);
+          await r.releaseHeld(conv.id, queuedAt);
+          facts.push({
+            orgId: conv.org_id,
+            kind: 'conversation.queued',
+            storeId: conv.store_id,
+            groupId,
+            conversationId: conv.id,
+            data: {
+              lane: laneOfPriority(conv.priority),
+              entry: conv.entry,
+              afterHours: false,
+              outcome: 'queue',
+              reason: 'opened',
+              heldSeconds: seconds(conv.queued_at, now),
+            },
+          });
+          if (group.max_wait_seconds)
+            after.push(() =>
+              timers.schedule(
+                `${TIMER.maxWait}:${conv.id}`,
+                TIMER.maxWait,
+                new Date(queuedAt.getTime() + group.max_wait_seconds! * 1000),
+                { conversationId: conv.id, groupId },
+              ),
+            );
+          after.push(async () => {
+            await deps.notify().systemMessage(conv.id, OPENED);
+            await deps.notify().conversationChanged(conv.id, null);
+          });
+        }
+        await recordFacts(tx, facts);
+        return held;
+      });
+      if (released.length === 0) continue;
+      total += released.length;
+      await drainGroup(groupId);
+      // Still waiting: the first estimate (as for a new arrival) and the place, pushed at once (the
+      // widget drops the form when afterHours is gone).
+      const ids = new Set(released.map((c) => c.id));
+      const places = await positionsOf(groupId, 5000);
+      for (const x of places)
+        if (ids.has(x.p.conversationId)) await repo.setEstimate(x.p.conversationId, x.p.etaSeconds);
+      if (places.length > 0)
+        bus.publish('queue.positions', {
+          orgId: places[0]!.orgId,
+          positions: places.map((x) => ({ customerId: x.customerId, ...x.p })),
+        });
+    }
+    return total;
+  }
+
+  /**
    * After the max wait the customer may leave a message instead of waiting (the widget shows a form and
    * 继续等待); nothing changes until they choose, and their place is kept. Once per queue entry.
    */
@@ -727,7 +799,9 @@ export function createRoutingService(deps: RoutingServiceDeps) {
     return undefined;
   });
   timers.register(TIMER.queueRefresh, async () => {
-    // One instance per period refreshes every queue's estimates (they drift as time passes).
+    // One instance per period releases the chats held after hours of groups now open, then refreshes
+    // every queue's estimates (they drift as time passes).
+    await releaseOpenedGroups().catch((e: unknown) => logger.warn({ err: e }, 'after-hours release failed'));
     for (const g of await repo.queuedGroups()) await publishPositions(g, 5000);
     return new Date(Date.now() + 5_000);
   });
