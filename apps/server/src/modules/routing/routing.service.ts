@@ -131,6 +131,24 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   // ---------- live queue positions (debounced per group on this instance) ----------
   const dirtyGroups = new Set<string>();
   let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** After the commit: the group's max-wait timer for a chat, counted from `from`. */
+  function scheduleMaxWait(
+    after: AfterCommit[],
+    conversationId: string,
+    groupId: string,
+    from: Date,
+    maxWaitSeconds: number,
+  ) {
+    after.push(() =>
+      timers.schedule(
+        `${TIMER.maxWait}:${conversationId}`,
+        TIMER.maxWait,
+        new Date(from.getTime() + maxWaitSeconds * 1000),
+        { conversationId, groupId },
+      ),
+    );
+  }
+
   function markQueueChanged(groupId: string | null) {
     if (!groupId) return;
     dirtyGroups.add(groupId);
@@ -420,14 +438,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
         return { ...updated, status: 'bot' as const };
       }
       if (group?.max_wait_seconds)
-        after.push(() =>
-          timers.schedule(
-            `${TIMER.maxWait}:${conv.id}`,
-            TIMER.maxWait,
-            new Date(conv.queued_at!.getTime() + group.max_wait_seconds! * 1000),
-            { conversationId: conv.id, groupId },
-          ),
-        );
+        scheduleMaxWait(after, conv.id, group.id, conv.queued_at!, group.max_wait_seconds);
       return updated;
     });
   }
@@ -535,14 +546,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
             },
           });
           if (group.max_wait_seconds)
-            after.push(() =>
-              timers.schedule(
-                `${TIMER.maxWait}:${conv.id}`,
-                TIMER.maxWait,
-                new Date(queuedAt.getTime() + group.max_wait_seconds! * 1000),
-                { conversationId: conv.id, groupId },
-              ),
-            );
+            scheduleMaxWait(after, conv.id, groupId, queuedAt, group.max_wait_seconds);
           after.push(async () => {
             await deps.notify().systemMessage(conv.id, OPENED);
             await deps.notify().conversationChanged(conv.id, null);
@@ -713,14 +717,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
           },
         ]);
         if (reserve.max_wait_seconds)
-          after.push(() =>
-            timers.schedule(
-              `${TIMER.maxWait}:${conv.id}`,
-              TIMER.maxWait,
-              new Date(Date.now() + reserve.max_wait_seconds! * 1000),
-              { conversationId: conv.id, groupId: reserve.id },
-            ),
-          );
+          scheduleMaxWait(after, conv.id, reserve.id, new Date(), reserve.max_wait_seconds);
         after.push(async () => {
           markQueueChanged(conv.group_id);
           await deps.notify().conversationChanged(conv.id, null);
