@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ChatClient } from '@peakdesk/chat-client';
+import { queryRows, sql } from '@peakdesk/db';
 import { createTestDatabase } from '@peakdesk/db/testing';
 import pino from 'pino';
 import { parseConfig } from '../src/config.ts';
+import type { UserCaller } from '../src/http/caller.ts';
 import { type RunningServer, startServer } from '../src/main.ts';
 import { hashPassword } from '../src/modules/accounts/secrets.ts';
 import { signVisitorToken } from '../src/modules/chat/visitor-token.ts';
@@ -148,3 +150,32 @@ export async function waitFor<T>(
 }
 
 export { signVisitorToken };
+
+/**
+ * A service-level caller for a tenant's user (calls services directly, skipping HTTP). Agents and
+ * supervisors see the tenant's store; pass `groupIds` for calls that filter by the caller's groups.
+ */
+export function userCaller(
+  t: Tenant,
+  u: { id: string; name: string; role: string },
+  groupIds: string[] = [],
+): UserCaller {
+  return {
+    kind: 'user',
+    userId: u.id,
+    orgId: t.org.id,
+    role: u.role === 'admin' ? 'admin' : u.role === 'supervisor' ? 'supervisor' : 'agent',
+    name: u.name,
+    storeIds: u.role === 'admin' ? null : [t.store.id],
+    groupIds,
+    via: 'session',
+  };
+}
+
+/** The fact rows of one conversation, in the order they were written. */
+export function factsOf(server: RunningServer, conversationId: string) {
+  return queryRows<{ kind: string; data: Record<string, unknown>; agent_id: string | null }>(
+    server.db.db,
+    sql`SELECT kind, data, agent_id FROM facts WHERE conversation_id = ${conversationId} ORDER BY id`,
+  );
+}

@@ -5,14 +5,16 @@ import {
   api,
   createTenant,
   customerClient,
+  factsOf,
   signVisitorToken,
   startTestServer,
   startVisitor,
   type Tenant,
   type TestServer,
+  userCaller,
   waitFor,
 } from '../../../test/harness.ts';
-import type { CustomerCaller, UserCaller } from '../../http/caller.ts';
+import type { CustomerCaller } from '../../http/caller.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -24,23 +26,8 @@ afterAll(async () => {
 });
 
 const db = () => server.db.db;
-const userCaller = (t: Tenant, u: { id: string; name: string; role: string }): UserCaller => ({
-  kind: 'user',
-  userId: u.id,
-  orgId: t.org.id,
-  role: u.role === 'admin' ? 'admin' : u.role === 'supervisor' ? 'supervisor' : 'agent',
-  name: u.name,
-  storeIds: u.role === 'admin' ? null : [t.store.id],
-  groupIds: [],
-  via: 'session',
-});
 const conv = (id: string): Promise<TConversation> => server.services.chat.conversationDto(id);
-async function facts(conversationId: string) {
-  return queryRows<{ kind: string; data: Record<string, unknown>; agent_id: string | null }>(
-    db(),
-    sql`SELECT kind, data, agent_id FROM facts WHERE conversation_id = ${conversationId} ORDER BY id`,
-  );
-}
+const facts = (conversationId: string) => factsOf(server, conversationId);
 async function settings(t: Tenant, patch: Partial<TGroupRouting>) {
   return server.services.routing.updateGroupSettings(userCaller(t, t.admin), t.groups.presale.id, patch);
 }

@@ -5,14 +5,16 @@ import {
   api,
   createTenant,
   customerClient,
+  factsOf,
   signVisitorToken,
   startTestServer,
   startVisitor,
   type Tenant,
   type TestServer,
+  userCaller,
   waitFor,
 } from '../../../test/harness.ts';
-import type { CustomerCaller, UserCaller } from '../../http/caller.ts';
+import type { CustomerCaller } from '../../http/caller.ts';
 import { estimateHandleSeconds } from './queue-estimate.ts';
 
 let server: TestServer;
@@ -25,16 +27,6 @@ afterAll(async () => {
 });
 
 const db = () => server.db.db;
-const userCaller = (t: Tenant, u: { id: string; name: string; role: string }): UserCaller => ({
-  kind: 'user',
-  userId: u.id,
-  orgId: t.org.id,
-  role: u.role === 'admin' ? 'admin' : u.role === 'supervisor' ? 'supervisor' : 'agent',
-  name: u.name,
-  storeIds: u.role === 'admin' ? null : [t.store.id],
-  groupIds: [],
-  via: 'session',
-});
 const admin = (t: Tenant) => userCaller(t, t.admin);
 
 async function tenant(opts: { agents?: number; cap?: number } = {}) {
@@ -71,12 +63,7 @@ async function settings(t: Tenant, groupId: string, patch: Partial<TGroupRouting
   const { groupId: _g, name: _n, ...rest } = { groupId, name: '', ...patch };
   return server.services.routing.updateGroupSettings(admin(t), groupId, rest);
 }
-async function facts(conversationId: string) {
-  return queryRows<{ kind: string; data: Record<string, unknown>; agent_id: string | null }>(
-    db(),
-    sql`SELECT kind, data, agent_id FROM facts WHERE conversation_id = ${conversationId} ORDER BY id`,
-  );
-}
+const facts = (conversationId: string) => factsOf(server, conversationId);
 async function agentReply(t: Tenant, u: Tenant['agents'][number], conversationId: string) {
   await server.services.chat.sendMessage(userCaller(t, u), {
     conversationId,
@@ -651,7 +638,7 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     expect(wall.openLeaveMessages).toBe(0);
     // Nor do agents see them among the chats waiting for an agent.
     const waiting = await server.services.chat.listConversations(
-      { ...userCaller(t, agent!), groupIds: [t.groups.presale.id] },
+      userCaller(t, agent!, [t.groups.presale.id]),
       { scope: 'queued', limit: 50 },
     );
     expect(waiting.map((c) => c.id)).not.toContain(a.c.id);

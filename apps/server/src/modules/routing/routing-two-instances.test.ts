@@ -2,9 +2,9 @@ import { type DatabaseHandle, openDatabase, queryRows, sql } from '@peakdesk/db'
 import { createTestDatabase } from '@peakdesk/db/testing';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTenant, startVisitor, type Tenant } from '../../../test/harness.ts';
+import { createTenant, startVisitor, type Tenant, userCaller } from '../../../test/harness.ts';
 import { parseConfig } from '../../config.ts';
-import type { CustomerCaller, UserCaller } from '../../http/caller.ts';
+import type { CustomerCaller } from '../../http/caller.ts';
 import { type RunningServer, startServer } from '../../main.ts';
 
 /**
@@ -40,16 +40,8 @@ describe.skipIf(!DATABASE_URL)('routing with two instances on one PostgreSQL (ne
     await a?.close();
   });
 
-  const userCaller = (u: Tenant['agents'][number]): UserCaller => ({
-    kind: 'user',
-    userId: u.id,
-    orgId: t.org.id,
-    role: 'agent',
-    name: u.name,
-    storeIds: [t.store.id],
-    groupIds: [t.groups.presale.id],
-    via: 'session',
-  });
+  const agentCaller = (u: Tenant['agents'][number]) => userCaller(t, u, [t.groups.presale.id]);
+
   const maxLoad = async () =>
     queryRows<{ assignee_id: string; n: number }>(
       a.db.db,
@@ -64,7 +56,7 @@ describe.skipIf(!DATABASE_URL)('routing with two instances on one PostgreSQL (ne
     );
 
   it('concurrent arrivals on both instances: caps hold and nothing is assigned twice', async () => {
-    for (const agent of t.agents) await a.services.accounts.setStatus(userCaller(agent), 'online');
+    for (const agent of t.agents) await a.services.accounts.setStatus(agentCaller(agent), 'online');
     const visitors: CustomerCaller[] = [];
     for (let i = 0; i < 60; i++) {
       const v = await startVisitor(i % 2 ? a : b, t.store.id);
@@ -90,12 +82,7 @@ describe.skipIf(!DATABASE_URL)('routing with two instances on one PostgreSQL (ne
       sql`SELECT id, customer_id FROM conversations WHERE org_id = ${t.org.id} AND status = 'queued'
           ORDER BY queued_at, id`,
     );
-    const admin: UserCaller = {
-      ...userCaller(t.agents[0]!),
-      userId: t.admin.id,
-      role: 'admin',
-      storeIds: null,
-    };
+    const admin = userCaller(t, t.admin, [t.groups.presale.id]);
     const vips = [waiting[5]!, waiting[20]!, waiting[30]!];
     for (const v of vips) await b.services.routing.setCustomerFlags(admin, v.customer_id, { tier: 'vip' });
     const expected = [...vips, ...waiting.filter((w) => !vips.includes(w))].map((w) => w.id);
@@ -107,7 +94,7 @@ describe.skipIf(!DATABASE_URL)('routing with two instances on one PostgreSQL (ne
     await Promise.all(
       active.map((c, i) => {
         const agent = t.agents.find((x) => x.id === c.assignee_id)!;
-        return (i % 2 ? a : b).services.chat.resolve(userCaller(agent), c.id);
+        return (i % 2 ? a : b).services.chat.resolve(agentCaller(agent), c.id);
       }),
     );
     const served = await queryRows<{ id: string }>(
