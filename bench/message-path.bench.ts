@@ -14,6 +14,7 @@ import type { TAck, TClientToServerEvents, TServerToClientEvents } from '@peakde
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { AgentDeliveries } from './lib/agent-deliveries.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { createStorage, freePort, type Storage, spawnEcho, spawnServer } from './lib/server-process.ts';
 import { parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
 import { seedLoadTenant, setStatus, startVisitor } from './lib/tenant-api.ts';
@@ -275,18 +276,9 @@ async function measurePath(targetRate: number): Promise<PathResult> {
 
     // Phase 2, latency at the target rate: an open loop that does not slow down when the server does.
     inbox.latencies = [];
-    const tickMs = 10;
-    const perTick = targetRate / (1000 / tickMs);
-    let due = 0;
-    let next = 0;
     const d1 = inbox.delivered;
     const t1 = performance.now();
-    const timer = setInterval(() => {
-      due += perTick;
-      for (; due >= 1; due--) send(customers[next++ % customers.length]!);
-    }, tickMs);
-    await sleep(DURATION_MS);
-    clearInterval(timer);
+    await openLoop(targetRate, DURATION_MS, (i) => send(customers[i % customers.length]!));
     const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
 
     // Drain: every acknowledged message must reach its agent exactly once.

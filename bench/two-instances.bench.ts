@@ -18,6 +18,7 @@ import type { TAck, TClientToServerEvents, TServerToClientEvents } from '@peakde
 import { io, type Socket } from 'socket.io-client';
 import { AgentDeliveries } from './lib/agent-deliveries.ts';
 import { cpuMsOf } from './lib/memory.ts';
+import { openLoop } from './lib/open-loop.ts';
 import { createStorage, freePort, type ServerProcess, spawnServer } from './lib/server-process.ts';
 import { median, parseFlags, percentile, positiveFlag, round, sleep } from './lib/stats.ts';
 import { seedLoadTenant, setStatus, startVisitor } from './lib/tenant-api.ts';
@@ -192,18 +193,9 @@ try {
 
     // Open loop at the offered rate.
     inbox.latencies = [];
-    const tickMs = 10;
-    const perTick = offered / (1000 / tickMs);
-    let due = 0;
-    let next = 0;
     const d1 = inbox.delivered;
     const t1 = performance.now();
-    const timer = setInterval(() => {
-      due += perTick;
-      for (; due >= 1; due--) send(prefix, customers[next++ % customers.length]!);
-    }, tickMs);
-    await sleep(DURATION_MS);
-    clearInterval(timer);
+    await openLoop(offered, DURATION_MS, (i) => send(prefix, customers[i % customers.length]!));
     const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
     const open = inbox.latencies;
 
