@@ -7,6 +7,7 @@ import {
   ZHistoryQuery,
   ZReadEvent,
   ZSendMessageRequest,
+  ZSyncHeadsRequest,
   ZSyncRequest,
   ZTypingEvent,
 } from '@peakdesk/contracts';
@@ -15,7 +16,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { type ZodType, z } from 'zod';
-import type { EventBus } from '../events/event-bus.ts';
+import type { DomainEvents, EventBus } from '../events/event-bus.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
@@ -176,6 +177,9 @@ export async function createRealtimeGateway(opts: {
   const onSync = handle(ZSyncRequest, async (caller, req) =>
     s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
   );
+  const onSyncHeads = handle(ZSyncHeadsRequest, async (caller, req) =>
+    s.chat.conversationHeads(caller, req.conversationIds),
+  );
   const onOpen = handle(ZOpenRequest, async (caller, req) => {
     if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
     return s.chat.openConversation(caller, req.entry, req.firstMessage);
@@ -227,6 +231,7 @@ export async function createRealtimeGateway(opts: {
     socket.on('disconnect', onDisconnect);
     socket.on('message:send', onSend);
     socket.on('sync', onSync);
+    socket.on('sync:heads', onSyncHeads);
     socket.on('conversation:open', onOpen);
     socket.on('typing', onTyping);
     socket.on('read', onRead);
@@ -247,7 +252,7 @@ export async function createRealtimeGateway(opts: {
       else target.emit('message:batch', messages);
     }
   };
-  bus.subscribe('message.created', ({ orgId, message, conversation: c }) => {
+  const pushMessage = ({ orgId, message, conversation: c }: DomainEvents['message.created']) => {
     const origin = originSocket.get(originKey(message.conversationId, message.clientId));
     if (message.senderType === 'customer' && origin)
       io.to(rooms.customer(c.customerId)).except(origin).emit('message:new', message);
@@ -262,7 +267,9 @@ export async function createRealtimeGateway(opts: {
     if (pending) pending.messages.push(message);
     else staffPushes.set(key, { to, except, messages: [message] });
     staffFlush ??= setImmediate(flushStaff);
-  });
+  };
+  bus.subscribe('message.created', pushMessage);
+  bus.subscribe('message.redelivered', pushMessage);
   bus.subscribe('conversation.updated', ({ orgId, conversation: c, previousAssigneeId }) => {
     const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
     if (c.assigneeId) to.push(rooms.user(c.assigneeId));

@@ -206,6 +206,20 @@ export function createChatRepository(db: Database) {
         .returning();
       return row ?? null;
     },
+    /** Tenancy and the message counter of several conversations: one indexed read. */
+    async conversationHeads(ids: string[]) {
+      if (ids.length === 0) return [];
+      return db
+        .select({
+          id: conversations.id,
+          orgId: conversations.orgId,
+          storeId: conversations.storeId,
+          customerId: conversations.customerId,
+          lastSeq: conversations.lastSeq,
+        })
+        .from(conversations)
+        .where(inArray(conversations.id, ids));
+    },
     async conversationsOfCustomer(customerId: string, limit = 20) {
       return db
         .select()

@@ -3,6 +3,7 @@ import {
   IMAGE_MAX_BYTES,
   IMAGE_MIME_TYPES,
   type TConversation,
+  type TConversationHead,
   type TConversationStatus,
   type TCustomerProfile,
   type THistoryPage,
@@ -104,6 +105,11 @@ export function createChatService(deps: ChatServiceDeps) {
     return row;
   }
 
+  const canRead = (caller: Caller, c: Pick<ConversationRow, 'orgId' | 'storeId' | 'customerId'>) =>
+    caller.kind === 'customer'
+      ? c.customerId === caller.customerId
+      : c.orgId === caller.orgId && canAccessStore(caller, c.storeId);
+
   /** Throws not-found (never forbidden) for other tenants' conversations: existence is not leaked. */
   async function authorize(
     caller: Caller,
@@ -111,11 +117,8 @@ export function createChatService(deps: ChatServiceDeps) {
     intent: 'read' | 'write',
   ): Promise<ConversationRow> {
     const c = await loadConversation(conversationId);
-    if (caller.kind === 'customer') {
-      if (c.customerId !== caller.customerId) throw notFound('conversation');
-      return c;
-    }
-    if (c.orgId !== caller.orgId || !canAccessStore(caller, c.storeId)) throw notFound('conversation');
+    if (!canRead(caller, c)) throw notFound('conversation');
+    if (caller.kind === 'customer') return c;
     if (intent === 'write' && !isSupervisorOrAdmin(caller) && c.assigneeId !== caller.userId)
       throw forbidden('only the assigned agent may write in this conversation');
     return c;
@@ -335,11 +338,17 @@ export function createChatService(deps: ChatServiceDeps) {
         attachmentId: req.type === 'image' ? req.attachmentId : null,
       });
       if (!rec) {
-        // A resend of something already stored: answer with the original, publish nothing.
+        // A resend of something already stored: answer with the original, and push it again. The
+        // instance that stored it may have died before its push (kill -9 between commit and
+        // publish); clients drop what they already have by seq. Only the push is repeated:
+        // `message.redelivered` has no bot, fact or other side-effect listeners.
         const existing = await repo.findMessageByClientId(req.conversationId, senderType, req.clientId);
         if (!existing)
           throw new DomainError('conflict', 'message_conflict', 'message could not be stored; retry');
-        return toMessageDto(existing);
+        const message = toMessageDto(existing);
+        const conv = await loadConversation(req.conversationId);
+        bus.publish('message.redelivered', { orgId: conv.orgId, message, conversation: refOf(conv) });
+        return message;
       }
       rec.sender_name = caller.kind === 'user' ? caller.name : null;
       const message = toMessageDto(rec);
@@ -394,6 +403,14 @@ export function createChatService(deps: ChatServiceDeps) {
       await authorize(caller, conversationId, 'read');
       const { rows, hasMore } = await repo.history(conversationId, q);
       return { messages: rows.map(toMessageDto), hasMore };
+    },
+
+    /** The last seq of each conversation the caller may read; the others are left out, as unknown ids are. */
+    async conversationHeads(caller: Caller, ids: string[]): Promise<TConversationHead[]> {
+      const rows = await repo.conversationHeads(ids);
+      return rows
+        .filter((r) => canRead(caller, r))
+        .map((r) => ({ conversationId: r.id, lastSeq: Number(r.lastSeq) }));
     },
 
     async markRead(caller: Caller, conversationId: string, seq: number) {
