@@ -63,7 +63,11 @@ export function assertInScope<T extends TenantRow>(row: T | null | undefined, sc
  * organisation, the caller must be org-wide too — a store-limited supervisor may read an org-wide
  * FAQ but not change what every other store's bot answers.
  */
-export function assertWritable<T extends TenantRow>(row: T | null | undefined, scope: Scope, what: string): T {
+export function assertWritable<T extends TenantRow>(
+  row: T | null | undefined,
+  scope: Scope,
+  what: string,
+): T {
   const r = assertInScope(row, scope, what);
   if (tenancyOf(r).storeId === null && !isOrgWide(scope))
     throw forbidden(`${what}: an organisation-wide entry is changed by an organisation-wide admin`);
@@ -104,16 +108,26 @@ export function scopedWhere(
 
 /**
  * The same condition for raw SQL over a table alias with `org_id` / `store_id` columns
- * (`scopedSql('c', scope)` → `c.org_id = … AND c.store_id IN (…)`).
+ * (`scopedSql('c', scope)` → `c.org_id = … AND c.store_id IN (…)`); `orgColumn: null` for a table
+ * without one (e.g. `user_stores`), `storeColumn: null` for one without stores.
  */
-export function scopedSql(alias: string, scope: Scope, opts: { storeColumn?: string | null } = {}): SQL {
+export function scopedSql(
+  alias: string,
+  scope: Scope,
+  opts: { orgColumn?: string | null; storeColumn?: string | null } = {},
+): SQL {
   const col = (name: string) => sql.raw(`${alias}.${name}`);
-  const org = sql`${col('org_id')} = ${scope.orgId}`;
+  const orgColumn = opts.orgColumn === undefined ? 'org_id' : opts.orgColumn;
   const storeColumn = opts.storeColumn === undefined ? 'store_id' : opts.storeColumn;
-  if (storeColumn === null || scope.storeIds === 'all') return org;
-  if (scope.storeIds.length === 0) return sql`${org} AND false`;
-  return sql`${org} AND ${col(storeColumn)} IN (${sql.join(
-    scope.storeIds.map((id) => sql`${id}`),
-    sql`, `,
-  )})`;
+  const conds: SQL[] = orgColumn ? [sql`${col(orgColumn)} = ${scope.orgId}`] : [];
+  if (storeColumn !== null && scope.storeIds !== 'all')
+    conds.push(
+      scope.storeIds.length
+        ? sql`${col(storeColumn)} IN (${sql.join(
+            scope.storeIds.map((id) => sql`${id}`),
+            sql`, `,
+          )})`
+        : sql`false`,
+    );
+  return conds.length ? sql.join(conds, sql` AND `) : sql`true`;
 }

@@ -17,11 +17,11 @@ import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
 import {
   type Caller,
   type CustomerCaller,
-  canAccessStore,
   isSupervisorOrAdmin,
   type UserCaller,
 } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
 import { recordFacts } from '../facts/facts.service.ts';
@@ -115,7 +115,7 @@ export function createChatService(deps: ChatServiceDeps) {
       if (c.customerId !== caller.customerId) throw notFound('conversation');
       return c;
     }
-    if (c.orgId !== caller.orgId || !canAccessStore(caller, c.storeId)) throw notFound('conversation');
+    assertInScope(c, scopeOf(caller), 'conversation');
     if (intent === 'write' && !isSupervisorOrAdmin(caller) && c.assigneeId !== caller.userId)
       throw forbidden('only the assigned agent may write in this conversation');
     return c;
@@ -418,23 +418,24 @@ export function createChatService(deps: ChatServiceDeps) {
       caller: UserCaller,
       q: { scope: 'mine' | 'queued' | 'all'; status?: TConversationStatus | undefined; limit: number },
     ) {
-      const base = { storeIds: caller.storeIds, limit: q.limit };
+      const base = { limit: q.limit };
+      const scope = scopeOf(caller);
       const rows =
         q.scope === 'mine'
-          ? await repo.listConversations(caller.orgId, {
+          ? await repo.listConversations(scope, {
               ...base,
               assigneeId: caller.userId,
               status: q.status ?? 'assigned',
             })
           : q.scope === 'queued'
-            ? await repo.listConversations(caller.orgId, {
+            ? await repo.listConversations(scope, {
                 ...base,
                 status: 'queued',
                 waitingForAgent: true,
                 ...(isSupervisorOrAdmin(caller) ? {} : { groupIds: caller.groupIds }),
               })
             : isSupervisorOrAdmin(caller)
-              ? await repo.listConversations(caller.orgId, {
+              ? await repo.listConversations(scope, {
                   ...base,
                   ...(q.status ? { status: q.status } : {}),
                 })
@@ -469,9 +470,7 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async customerProfile(caller: UserCaller, customerId: string): Promise<TCustomerProfile> {
-      const customer = await repo.getCustomer(customerId);
-      if (!customer || customer.orgId !== caller.orgId || !canAccessStore(caller, customer.storeId))
-        throw notFound('customer');
+      const customer = assertInScope(await repo.getCustomer(customerId), scopeOf(caller), 'customer');
       const convs = await repo.conversationsOfCustomer(customerId);
       const dtos = await Promise.all(convs.map((c) => conversationDto(c.id)));
       return {
