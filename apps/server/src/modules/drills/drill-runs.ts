@@ -205,6 +205,8 @@ export function createDrillRunner(deps: {
         req.to,
         '--daily-volume',
         String(req.dailyVolume),
+        '--concurrency',
+        String(req.concurrency),
         '--json',
         '--report',
         join(dir, 'report.html'),
