@@ -312,19 +312,20 @@ export function createBotService(deps: BotServiceDeps) {
     async listUnanswered(caller: UserCaller, limit = 200): Promise<TUnansweredQuestion[]> {
       requireRole(caller, 'admin', 'supervisor');
       return (await repo.listUnanswered(scopeOf(caller), limit)).map((r) => ({
-          id: r.id,
-          storeId: r.storeId,
-          conversationId: r.conversationId,
-          question: r.question,
-          topFaqId: r.topFaqId,
-          score: r.score,
-          createdAt: r.createdAt.toISOString(),
-        }));
+        id: r.id,
+        storeId: r.storeId,
+        conversationId: r.conversationId,
+        question: r.question,
+        topFaqId: r.topFaqId,
+        score: r.score,
+        createdAt: r.createdAt.toISOString(),
+      }));
     },
 
     async closeUnanswered(caller: UserCaller, id: string, status: 'resolved' | 'dismissed') {
       requireRole(caller, 'admin', 'supervisor');
-      if (!(await repo.setUnansweredStatus(scopeOf(caller), id, status))) throw notFound('unanswered_question');
+      if (!(await repo.setUnansweredStatus(scopeOf(caller), id, status)))
+        throw notFound('unanswered_question');
     },
 
     async context(caller: UserCaller, conversationId: string): Promise<TBotContext> {

@@ -14,12 +14,7 @@ import {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
-import {
-  type Caller,
-  type CustomerCaller,
-  isSupervisorOrAdmin,
-  type UserCaller,
-} from '../../http/caller.ts';
+import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';

@@ -145,16 +145,16 @@ export function createRoutingRepository(db: Database) {
         sql`SELECT * FROM routing_rules WHERE store_id = ${storeId} ORDER BY position, created_at`,
       );
     },
-    async rulesOfOrg(orgId: string) {
+    async rulesOf(scope: Scope) {
       return queryRows<RuleRow>(
         db,
-        sql`SELECT * FROM routing_rules WHERE org_id = ${orgId} ORDER BY store_id, position, created_at`,
+        sql`SELECT * FROM routing_rules r WHERE ${scopedSql('r', scope)} ORDER BY store_id, position, created_at`,
       );
     },
-    async getRule(orgId: string, id: string) {
+    async getRule(scope: Scope, id: string) {
       const rows = await queryRows<RuleRow>(
         db,
-        sql`SELECT * FROM routing_rules WHERE id = ${id} AND org_id = ${orgId}`,
+        sql`SELECT * FROM routing_rules r WHERE id = ${id} AND ${scopedSql('r', scope)}`,
       );
       return rows[0] ?? null;
     },
@@ -167,19 +167,19 @@ export function createRoutingRepository(db: Database) {
       );
       return rows[0]!;
     },
-    async updateRule(orgId: string, id: string, r: Omit<RuleRow, 'id' | 'org_id' | 'store_id'>) {
+    async updateRule(scope: Scope, id: string, r: Omit<RuleRow, 'id' | 'org_id' | 'store_id'>) {
       const rows = await queryRows<RuleRow>(
         db,
         sql`UPDATE routing_rules SET position = ${r.position}, name = ${r.name}, enabled = ${r.enabled},
               conditions = ${JSON.stringify(r.conditions)}::jsonb, group_id = ${r.group_id}, lane = ${r.lane}
-            WHERE id = ${id} AND org_id = ${orgId} RETURNING *`,
+            WHERE id = ${id} AND ${scopedSql('routing_rules', scope)} RETURNING *`,
       );
       return rows[0] ?? null;
     },
-    async deleteRule(orgId: string, id: string) {
+    async deleteRule(scope: Scope, id: string) {
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`DELETE FROM routing_rules WHERE id = ${id} AND org_id = ${orgId} RETURNING id`,
+        sql`DELETE FROM routing_rules WHERE id = ${id} AND ${scopedSql('routing_rules', scope)} RETURNING id`,
       );
       return rows.length > 0;
     },
@@ -400,16 +400,11 @@ export function createRoutingRepository(db: Database) {
       return rows[0]!.id;
     },
     /** Newest first; `storeIds` null = every store of the organisation. */
-    async listPlaceholders(
-      orgId: string,
-      q: { storeIds: readonly string[] | null; status?: 'open' | 'closed' | undefined; limit: number },
-    ) {
-      if (q.storeIds && q.storeIds.length === 0) return [];
+    async listPlaceholders(scope: Scope, q: { status?: 'open' | 'closed' | undefined; limit: number }) {
       return queryRows<PlaceholderRow>(
         db,
         sql`SELECT ${placeholderColumns} ${placeholderFrom}
-            WHERE p.org_id = ${orgId}
-              ${q.storeIds ? sql`AND p.store_id IN (${inList(q.storeIds)})` : sql``}
+            WHERE ${scopedSql('p', scope)}
               ${q.status ? sql`AND p.status = ${q.status}` : sql``}
             ORDER BY p.created_at DESC, p.id DESC LIMIT ${q.limit}`,
       );

@@ -12,8 +12,9 @@ import {
 } from '@peakdesk/contracts';
 import { sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
-import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { invalidInput, notFound } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { Queue } from './queue.service.ts';
 import type { GroupSettingsRow, PlaceholderRow, RuleRow } from './routing.repository.ts';
 import { groupOfCaller, type RoutingContext } from './routing-context.ts';
@@ -81,8 +82,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
   return {
     async setCustomerFlags(caller: UserCaller, customerId: string, flags: TCustomerRoutingFlags) {
       requireRole(caller, 'admin', 'supervisor');
-      const c = await repo.getCustomer(customerId);
-      if (!c || c.org_id !== caller.orgId || !canAccessStore(caller, c.store_id)) throw notFound('customer');
+      const c = assertInScope(await repo.getCustomer(customerId), scopeOf(caller), 'customer');
       await repo.setCustomerFlags(customerId, flags);
       const after = { tier: flags.tier ?? c.tier, riskFlag: flags.riskFlag ?? c.risk_flag };
       const priority = after.riskFlag ? LANE_PRIORITY.risk : after.tier === 'vip' ? LANE_PRIORITY.vip : 0;
@@ -96,10 +96,8 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
 
     async listRules(caller: UserCaller, storeId?: string): Promise<TRoutingRule[]> {
       requireRole(caller, 'admin', 'supervisor');
-      const rows = await repo.rulesOfOrg(caller.orgId);
-      return rows
-        .filter((r) => (!storeId || r.store_id === storeId) && canAccessStore(caller, r.store_id))
-        .map(toRuleDto);
+      const rows = await repo.rulesOf(scopeOf(caller));
+      return rows.filter((r) => !storeId || r.store_id === storeId).map(toRuleDto);
     },
     async createRule(
       caller: UserCaller,
@@ -124,10 +122,10 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
     },
     async updateRule(caller: UserCaller, id: string, req: TUpdateRoutingRuleRequest) {
       requireRole(caller, 'admin');
-      const cur = await repo.getRule(caller.orgId, id);
-      if (!cur) throw notFound('routing_rule');
+      const scope = scopeOf(caller);
+      const cur = assertInScope(await repo.getRule(scope, id), scope, 'routing_rule');
       await assertGroupsOfOrg(caller.orgId, [req.groupId], 'groupId');
-      const row = await repo.updateRule(caller.orgId, id, {
+      const row = await repo.updateRule(scope, id, {
         position: req.position ?? cur.position,
         name: req.name ?? cur.name,
         enabled: req.enabled ?? cur.enabled,
@@ -141,7 +139,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
     },
     async deleteRule(caller: UserCaller, id: string) {
       requireRole(caller, 'admin');
-      if (!(await repo.deleteRule(caller.orgId, id))) throw notFound('routing_rule');
+      if (!(await repo.deleteRule(scopeOf(caller), id))) throw notFound('routing_rule');
       await deps.audit.record(caller, 'routing.rule.delete', 'routing_rule', id, {});
     },
     async listGroupSettings(caller: UserCaller): Promise<TGroupRouting[]> {
@@ -207,8 +205,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
       q: { status?: 'open' | 'handled' | undefined } = {},
     ): Promise<TLeaveMessage[]> {
       requireRole(caller, 'admin', 'supervisor');
-      const rows = await repo.listPlaceholders(caller.orgId, {
-        storeIds: caller.storeIds,
+      const rows = await repo.listPlaceholders(scopeOf(caller), {
         status: q.status === undefined ? undefined : q.status === 'handled' ? 'closed' : 'open',
         limit: 500,
       });
@@ -221,9 +218,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
       req: TUpdateLeaveMessageRequest,
     ): Promise<TLeaveMessage> {
       requireRole(caller, 'admin', 'supervisor');
-      const p = await repo.getPlaceholder(id);
-      if (!p || p.org_id !== caller.orgId || !canAccessStore(caller, p.store_id))
-        throw notFound('leave message');
+      const p = assertInScope(await repo.getPlaceholder(id), scopeOf(caller), 'leave message');
       const status = req.status === 'handled' ? 'closed' : 'open';
       if (p.status !== status) {
         await repo.setPlaceholderStatus(id, status, caller.userId);

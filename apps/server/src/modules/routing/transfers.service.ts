@@ -1,6 +1,7 @@
 import type { TTransferRequest } from '@peakdesk/contracts';
-import { canAccessStore, isSupervisorOrAdmin, requireRole, type UserCaller } from '../../http/caller.ts';
-import { DomainError, forbidden, invalidInput, notFound } from '../../http/domain-error.ts';
+import { isSupervisorOrAdmin, requireRole, type UserCaller } from '../../http/caller.ts';
+import { DomainError, forbidden, invalidInput } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { Fact } from '../facts/facts.service.ts';
 import type { Queue } from './queue.service.ts';
 import { groupOfCaller, type RoutingContext } from './routing-context.ts';
@@ -10,10 +11,7 @@ export function createTransfers(ctx: RoutingContext, queue: Queue) {
   const { repo, change, positions } = ctx;
 
   async function loadFor(caller: UserCaller, conversationId: string) {
-    const conv = await repo.getConversation(conversationId);
-    if (!conv || conv.org_id !== caller.orgId || !canAccessStore(caller, conv.store_id))
-      throw notFound('conversation');
-    return conv;
+    return assertInScope(await repo.getConversation(conversationId), scopeOf(caller), 'conversation');
   }
 
   return {
@@ -88,6 +86,7 @@ export function createTransfers(ctx: RoutingContext, queue: Queue) {
                 type: 'routing.transfer_notice',
                 payload: {
                   orgId: conv.org_id,
+                  storeId: conv.store_id,
                   toUserId: target.id,
                   toGroupId: null,
                   notice: { conversationId: conv.id, fromName: caller.name, note: req.note },
@@ -122,6 +121,7 @@ export function createTransfers(ctx: RoutingContext, queue: Queue) {
                 type: 'routing.transfer_notice',
                 payload: {
                   orgId: conv.org_id,
+                  storeId: conv.store_id,
                   toUserId: null,
                   toGroupId: req.toGroupId,
                   notice: { conversationId: conv.id, fromName: caller.name, note: req.note },

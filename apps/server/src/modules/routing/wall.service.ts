@@ -1,22 +1,24 @@
 import { laneOfPriority, type TWallSnapshot } from '@peakdesk/contracts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
+import { orgScope, type Scope, scopeOf } from '../../http/scope.ts';
 import { isOpenAt } from './business-hours.ts';
 import type { RoutingRepository } from './routing.repository.ts';
 import { seconds } from './routing-context.ts';
 
 /** The supervisor wall: queues by lane, service levels, agents and chats waiting for a reply. */
 export function createWall(repo: RoutingRepository) {
-  async function wall(orgId: string): Promise<TWallSnapshot> {
+  /** The wall of a scope: its stores' queues, agents and chats (groups are the organisation's). */
+  async function wall(scope: Scope): Promise<TWallSnapshot> {
     const [groups, queue, sl15, sl60, agents, waiting, err, held, openLeaveMessages] = await Promise.all([
-      repo.listGroups(orgId),
-      repo.queueStats(orgId),
-      repo.serviceLevel(orgId, 15),
-      repo.serviceLevel(orgId, 60),
-      repo.agentsOfOrg(orgId),
-      repo.waitingForReply(orgId, 50),
-      repo.estimateError(orgId),
-      repo.afterHoursOffers(orgId),
-      repo.openPlaceholderCount(orgId),
+      repo.listGroups(scope.orgId),
+      repo.queueStats(scope),
+      repo.serviceLevel(scope, 15),
+      repo.serviceLevel(scope, 60),
+      repo.agentsOfScope(scope),
+      repo.waitingForReply(scope, 50),
+      repo.estimateError(scope),
+      repo.afterHoursOffers(scope),
+      repo.openPlaceholderCount(scope),
     ]);
     const now = new Date();
     const wallAgents = agents.map((a) => {
@@ -80,10 +82,13 @@ export function createWall(repo: RoutingRepository) {
 
   return {
     wall,
-    /** `orgId` other than the caller's is for watching a drill; the caller checks it is theirs to watch. */
+    /**
+     * The caller's wall, for their scope. `orgId` other than the caller's is for watching a drill (the
+     * caller checks it is theirs to watch): a drill organisation is watched whole.
+     */
     async wallFor(caller: UserCaller, orgId = caller.orgId) {
       requireRole(caller, 'admin', 'supervisor');
-      return wall(orgId);
+      return wall(orgId === caller.orgId ? scopeOf(caller) : orgScope(orgId));
     },
   };
 }

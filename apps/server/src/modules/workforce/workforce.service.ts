@@ -24,8 +24,8 @@ import {
   WorkforceInputError,
 } from '@peakdesk/workforce';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
-import { assertStoreInScope, type Scope, scopeOf as tenantScope } from '../../http/scope.ts';
 import { invalidInput, notFound } from '../../http/domain-error.ts';
+import { assertStoreInScope, type Scope, scopeOf as tenantScope } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { readHistoryFile } from './history-file.ts';
@@ -210,8 +210,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       return series;
     }
     const row = await repo.getHistory(tenantScope(caller), settings.history.historyId);
-    if (!row)
-      throw invalidSettings('settings.history.historyId', 'volume history not found');
+    if (!row) throw invalidSettings('settings.history.historyId', 'volume history not found');
     // Timestamps with an offset are moved onto the plan's clock; bare ones already are local time.
     const shift = row.offsetMinutes === null ? 0 : (offset - row.offsetMinutes) * MINUTE_MS;
     try {
