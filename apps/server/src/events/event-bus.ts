@@ -15,6 +15,8 @@ export type DomainEvents = {
   /** A chat was transferred to an agent or a group, with the sender's note. */
   'routing.transfer_notice': {
     orgId: string;
+    /** The conversation's store: a group notice goes only to the members who serve it. */
+    storeId: string;
     toUserId: string | null;
     toGroupId: string | null;
     notice: TTransferNotice;

@@ -15,14 +15,9 @@ import {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
-import {
-  type Caller,
-  type CustomerCaller,
-  canAccessStore,
-  isSupervisorOrAdmin,
-  type UserCaller,
-} from '../../http/caller.ts';
+import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
 import { recordFacts } from '../facts/facts.service.ts';
@@ -105,11 +100,6 @@ export function createChatService(deps: ChatServiceDeps) {
     return row;
   }
 
-  const canRead = (caller: Caller, c: Pick<ConversationRow, 'orgId' | 'storeId' | 'customerId'>) =>
-    caller.kind === 'customer'
-      ? c.customerId === caller.customerId
-      : c.orgId === caller.orgId && canAccessStore(caller, c.storeId);
-
   /** Throws not-found (never forbidden) for other tenants' conversations: existence is not leaked. */
   async function authorize(
     caller: Caller,
@@ -117,8 +107,11 @@ export function createChatService(deps: ChatServiceDeps) {
     intent: 'read' | 'write',
   ): Promise<ConversationRow> {
     const c = await loadConversation(conversationId);
-    if (!canRead(caller, c)) throw notFound('conversation');
-    if (caller.kind === 'customer') return c;
+    if (caller.kind === 'customer') {
+      if (c.customerId !== caller.customerId) throw notFound('conversation');
+      return c;
+    }
+    assertInScope(c, scopeOf(caller), 'conversation');
     if (intent === 'write' && !isSupervisorOrAdmin(caller) && c.assigneeId !== caller.userId)
       throw forbidden('only the assigned agent may write in this conversation');
     return c;
@@ -407,9 +400,9 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** The last seq of each conversation the caller may read; the others are left out, as unknown ids are. */
     async conversationHeads(caller: Caller, ids: string[]): Promise<TConversationHead[]> {
-      const rows = await repo.conversationHeads(ids);
+      const rows = await repo.conversationHeads(scopeOf(caller), ids);
       return rows
-        .filter((r) => canRead(caller, r))
+        .filter((r) => caller.kind !== 'customer' || r.customerId === caller.customerId)
         .map((r) => ({ conversationId: r.id, lastSeq: Number(r.lastSeq) }));
     },
 
@@ -435,23 +428,24 @@ export function createChatService(deps: ChatServiceDeps) {
       caller: UserCaller,
       q: { scope: 'mine' | 'queued' | 'all'; status?: TConversationStatus | undefined; limit: number },
     ) {
-      const base = { storeIds: caller.storeIds, limit: q.limit };
+      const base = { limit: q.limit };
+      const scope = scopeOf(caller);
       const rows =
         q.scope === 'mine'
-          ? await repo.listConversations(caller.orgId, {
+          ? await repo.listConversations(scope, {
               ...base,
               assigneeId: caller.userId,
               status: q.status ?? 'assigned',
             })
           : q.scope === 'queued'
-            ? await repo.listConversations(caller.orgId, {
+            ? await repo.listConversations(scope, {
                 ...base,
                 status: 'queued',
                 waitingForAgent: true,
                 ...(isSupervisorOrAdmin(caller) ? {} : { groupIds: caller.groupIds }),
               })
             : isSupervisorOrAdmin(caller)
-              ? await repo.listConversations(caller.orgId, {
+              ? await repo.listConversations(scope, {
                   ...base,
                   ...(q.status ? { status: q.status } : {}),
                 })
@@ -486,9 +480,7 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async customerProfile(caller: UserCaller, customerId: string): Promise<TCustomerProfile> {
-      const customer = await repo.getCustomer(customerId);
-      if (!customer || customer.orgId !== caller.orgId || !canAccessStore(caller, customer.storeId))
-        throw notFound('customer');
+      const customer = assertInScope(await repo.getCustomer(customerId), scopeOf(caller), 'customer');
       const convs = await repo.conversationsOfCustomer(customerId);
       const dtos = await Promise.all(convs.map((c) => conversationDto(c.id)));
       return {
