@@ -1373,6 +1373,53 @@ describe('every OpenAPI route has an isolation case, for other organisations and
     expect((await api(server, 'GET', '/api/faqs/x-ok', { token: tok.aAdmin })).status).toBe(404);
   });
 
+  it("a store-X supervisor's org-wide plan and volume count and roster store X only", async () => {
+    const xs = { token: tok.aSupervisor };
+    const history = await api<{ id: string }>(
+      server,
+      'POST',
+      '/api/workforce/histories/import?format=csv&filename=x.csv',
+      { ...xs, ...csv(historyCsv(14)) },
+    );
+    expect(history.status).toBe(201);
+    const plan = await api<TPlanDetail>(server, 'POST', '/api/workforce/plans', {
+      ...xs,
+      body: { name: '全店计划', groupId: a.groups.presale.id, settings: planSettings(history.body.id) },
+    });
+    expect(plan.status, JSON.stringify(plan.body)).toBe(201);
+    const text = JSON.stringify(plan.body);
+    expect(text).toContain(a.agents[0]!.id);
+    expect(text).not.toContain(y.agentId);
+    // Volume from facts: store Y's conversations count for the admin, not for store X's supervisor
+    // (placed three hours back: the series counts whole intervals only).
+    for (const [storeId, n] of [
+      [y.storeId, 3],
+      [a.store.id, 2],
+    ] as const)
+      for (let i = 0; i < n; i++)
+        await server.db.db.execute(
+          sql`INSERT INTO facts (org_id, kind, store_id, at)
+              VALUES (${a.org.id}, 'conversation.created', ${storeId}, now() - interval '3 hours')`,
+        );
+    const volume = async (token: string) =>
+      (
+        await api<{ points: { count: number }[] }>(
+          server,
+          'GET',
+          '/api/workforce/volume?intervalMinutes=60&days=1',
+          { token },
+        )
+      ).body.points.reduce((n, p) => n + p.count, 0);
+    const [mine, everything, ys] = await Promise.all([
+      volume(tok.aSupervisor),
+      volume(tok.aAdmin),
+      volume(y.supervisorToken),
+    ]);
+    expect(ys).toBeGreaterThanOrEqual(3);
+    expect(mine).toBeGreaterThanOrEqual(2);
+    expect(mine + ys).toBe(everything);
+  });
+
   it("store X's supervisor and agent sockets get nothing of store Y's traffic, store Y's supervisor gets it", async () => {
     const xSup = agentClient(server, tok.aSupervisor);
     const xAgent = agentClient(server, tok.aAgent);

@@ -25,7 +25,7 @@ import {
 } from '@peakdesk/workforce';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { invalidInput, notFound } from '../../http/domain-error.ts';
-import { assertStoreInScope, type Scope, scopeOf as tenantScope } from '../../http/scope.ts';
+import { assertStoreInScope, canSeeStore, type Scope, scopeOf as tenantScope } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { readHistoryFile } from './history-file.ts';
@@ -225,13 +225,18 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     }
   }
 
-  /** Agents a roster may use: active agents of the plan's group (and store), else of its scope. */
+  /**
+   * Agents a roster may use: active agents of the plan's group (and store), and of the caller's
+   * stores — a store-limited planner's org-wide plan never rosters (or counts) another store's people.
+   */
   async function rosterAgents(
-    orgId: string,
+    caller: UserCaller,
     scope: { storeId: string | null; groupId: string | null },
   ): Promise<(RosterCandidate & { status: string; role: string })[]> {
-    return (await accounts.listUsers(orgId))
+    const tenant = tenantScope(caller);
+    return (await accounts.listUsers(caller.orgId))
       .filter((u) => !u.disabled)
+      .filter((u) => u.role === 'admin' || u.storeIds.some((id) => canSeeStore(tenant, id)))
       .filter((u) => !scope.groupId || u.groupIds.includes(scope.groupId))
       .filter((u) => !scope.storeId || u.storeIds.includes(scope.storeId))
       .map((u) => ({ userId: u.id, name: u.name, status: u.status, role: u.role }));
@@ -244,7 +249,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     settings: TPlanSettings,
   ) {
     const history = await historyFor(caller, scopeOf(scope), settings);
-    const agents = (await rosterAgents(caller.orgId, scope)).filter((a) => a.role === 'agent');
+    const agents = (await rosterAgents(caller, scope)).filter((a) => a.role === 'agent');
     return buildPlan(settings, history, agents);
   }
 
@@ -537,7 +542,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       const actuals = new Map(
         actualSeries.values.map((n, i) => [actualSeries.start + i * s.intervalMinutes * MINUTE_MS, n]),
       );
-      const present = (await rosterAgents(caller.orgId, plan)).filter((a) => a.status === 'online');
+      const present = (await rosterAgents(caller, plan)).filter((a) => a.status === 'online');
       const request = staffingRequest(s);
       const core = computeIntraday({
         intervals,
