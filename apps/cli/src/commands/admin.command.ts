@@ -24,7 +24,7 @@ export function registerAdminCommand(program: Command): void {
         org: string;
         name?: string;
         password?: string;
-        dataDir: string;
+        dataDir?: string;
         json?: boolean;
       }>();
       await runCreateOrganization({

@@ -29,7 +29,7 @@ export function registerOrgCommand(program: Command): void {
         adminEmail?: string;
         adminName?: string;
         adminPassword?: string;
-        dataDir: string;
+        dataDir?: string;
         json?: boolean;
       }>();
       await runCreateOrganization({

@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTestDatabase } from '@peakdesk/db/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from './simulate.command.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../../../..');
 const dataDir = join(mkdtempSync(join(tmpdir(), 'peakdesk-org-')), 'fresh');
@@ -144,5 +145,50 @@ describe('peakdesk admin create / org create', { timeout: 240_000 }, () => {
       'peakdesk admin create --email owner@example.com',
     );
     expect(run(['org', 'create', '--help']).stdout).toContain('peakdesk org create --name');
+  });
+});
+
+describe('peakdesk start on an empty database', { timeout: 120_000 }, () => {
+  it('prints the setup link with a working one-time token and the admin create command', async () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), 'peakdesk-first-')), 'data');
+    const port = await freePort();
+    const clean: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+    for (const k of ['PORT', 'HOST', 'DATABASE_URL', 'REDIS_URL']) delete clean[k];
+    const p = spawn(
+      process.execPath,
+      ['apps/cli/bin/peakdesk.mjs', 'start', '--port', String(port), '--data-dir', fresh],
+      { cwd: repoRoot, env: clean, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    try {
+      let stderr = '';
+      const printed = await new Promise<string>((resolve, reject) => {
+        p.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          if (stderr.includes('peakdesk org create')) resolve(stderr);
+        });
+        p.once('exit', (code) => reject(new Error(`exited ${code}: ${stderr}`)));
+      });
+      const token = new RegExp(`http://localhost:${port}/setup\\?token=([\\w-]+)`).exec(printed)?.[1];
+      expect(token, printed).toBeTruthy();
+      expect(printed).toContain(
+        `peakdesk admin create --email you@example.com --org "Your shop" --data-dir "${fresh}"`,
+      );
+      const res = await fetch(`http://127.0.0.1:${port}/api/setup`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          token,
+          orgName: '小熊',
+          name: '店长',
+          email: 'o@bear.example',
+          password: 'bear-secret-1',
+        }),
+      });
+      expect(res.status).toBe(201);
+    } finally {
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await exited;
+    }
   });
 });

@@ -37,7 +37,7 @@ async function readPassword(flag: string): Promise<string> {
 
 /** Creates an organisation (or adds an admin to one) and prints what was created; errors name the flag. */
 export async function runCreateOrganization(opts: {
-  dataDir: string;
+  dataDir: string | undefined;
   json?: boolean | undefined;
   /** No email: `org create --name` alone, an organisation whose admin `admin create --org ID` adds. */
   values: {

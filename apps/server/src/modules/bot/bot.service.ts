@@ -12,8 +12,9 @@ import type {
 import type { Database } from '@peakdesk/db';
 import { detectHumanRequest } from '@peakdesk/text';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
-import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { notFound } from '../../http/domain-error.ts';
+import { assertStoreInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ChatService } from '../chat/chat.service.ts';
@@ -70,6 +71,9 @@ const defaultHooks: BotHooks = {
 };
 
 /** The FAQ answer as the buyer sees it: text, then links and images as plain URLs (never markup). */
+/** How many of the customer's latest texts agent assist tries before it suggests nothing. */
+const SUGGESTION_LOOKBACK = 5;
+
 export function formatFaqAnswer(faq: {
   answer: string;
   links: { title: string; url: string }[];
@@ -209,8 +213,9 @@ export function createBotService(deps: BotServiceDeps) {
   }
 
   async function storeOf(caller: UserCaller, storeId: string) {
+    assertStoreInScope(scopeOf(caller), storeId);
     const store = await deps.accounts.getStore(caller.orgId, storeId);
-    if (!store || !canAccessStore(caller, storeId)) throw notFound('store');
+    if (!store) throw notFound('store');
     return store;
   }
 
@@ -306,22 +311,21 @@ export function createBotService(deps: BotServiceDeps) {
 
     async listUnanswered(caller: UserCaller, limit = 200): Promise<TUnansweredQuestion[]> {
       requireRole(caller, 'admin', 'supervisor');
-      return (await repo.listUnanswered(caller.orgId, limit))
-        .filter((r) => !r.storeId || canAccessStore(caller, r.storeId))
-        .map((r) => ({
-          id: r.id,
-          storeId: r.storeId,
-          conversationId: r.conversationId,
-          question: r.question,
-          topFaqId: r.topFaqId,
-          score: r.score,
-          createdAt: r.createdAt.toISOString(),
-        }));
+      return (await repo.listUnanswered(scopeOf(caller), limit)).map((r) => ({
+        id: r.id,
+        storeId: r.storeId,
+        conversationId: r.conversationId,
+        question: r.question,
+        topFaqId: r.topFaqId,
+        score: r.score,
+        createdAt: r.createdAt.toISOString(),
+      }));
     },
 
     async closeUnanswered(caller: UserCaller, id: string, status: 'resolved' | 'dismissed') {
       requireRole(caller, 'admin', 'supervisor');
-      if (!(await repo.setUnansweredStatus(caller.orgId, id, status))) throw notFound('unanswered_question');
+      if (!(await repo.setUnansweredStatus(scopeOf(caller), id, status)))
+        throw notFound('unanswered_question');
     },
 
     async context(caller: UserCaller, conversationId: string): Promise<TBotContext> {
@@ -338,15 +342,26 @@ export function createBotService(deps: BotServiceDeps) {
       };
     },
 
-    /** Agent assist: FAQ answers and their linked scripts for the customer's latest message. */
+    /**
+     * Agent assist: FAQ answers and their linked scripts for the customer's latest message that matches
+     * any. 转人工 or 在吗 match nothing; the question before them (the topic the bot recognised) still does.
+     */
     async suggestions(caller: UserCaller, conversationId: string): Promise<TSuggestions> {
       const conv = await chat.getConversation(caller, conversationId);
       const page = await chat.history(caller, conversationId, { limit: 30 });
-      const latest = [...page.messages]
+      const texts = [...page.messages]
         .reverse()
-        .find((m) => m.senderType === 'customer' && m.type === 'text');
+        .filter((m) => m.senderType === 'customer' && m.type === 'text')
+        .slice(0, SUGGESTION_LOOKBACK);
+      const latest = texts[0];
       if (!latest) return { query: null, items: [] };
-      const answer = await knowledge.answer(caller.orgId, latest.body, { storeId: conv.storeId, limit: 3 });
+      let query = latest.body;
+      let answer = await knowledge.answer(caller.orgId, query, { storeId: conv.storeId, limit: 3 });
+      for (const earlier of texts.slice(1)) {
+        if (answer.candidates.length > 0) break;
+        query = earlier.body;
+        answer = await knowledge.answer(caller.orgId, query, { storeId: conv.storeId, limit: 3 });
+      }
       const items: TSuggestions['items'] = [];
       for (const c of answer.candidates) {
         items.push({
@@ -368,7 +383,7 @@ export function createBotService(deps: BotServiceDeps) {
             links: [],
           });
       }
-      return { query: latest.body, items: items.slice(0, 5) };
+      return { query, items: items.slice(0, 5) };
     },
   };
 }

@@ -22,6 +22,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
+import { orgScope } from '../../http/scope.ts';
 
 let server: TestServer;
 let t: Tenant;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   t = await createTenant(server, { agents: 1 });
   admin = await login(server, t.admin.email);
   agentToken = await login(server, t.agents[0]!.email);
-  await server.services.knowledge.importFile(t.org.id, Buffer.from(demoCsv()), {
+  await server.services.knowledge.importFile(orgScope(t.org.id), Buffer.from(demoCsv()), {
     format: 'csv',
     source: 'demo.csv',
   });
@@ -112,6 +113,12 @@ describe('bot runtime', () => {
     expect(context.body).toMatchObject({ turns: 2, answered: 1, handoffReason: 'customer_request' });
     expect(context.body.topic).toContain('保价');
     expect((await facts(conv.id)).map((f) => f.kind)).toEqual(['bot.answered', 'bot.handed_off']);
+    // 转人工 matches no FAQ; assist suggests for the question the bot recognised as the topic.
+    const afterHandoff = await api<TSuggestions>(server, 'GET', `/api/conversations/${conv.id}/suggestions`, {
+      token: agentToken,
+    });
+    expect(afterHandoff.body.query).toBe('亲，保价吗');
+    expect(afterHandoff.body.items[0]).toMatchObject({ kind: 'faq', id: context.body.topicFaqId });
 
     // After the hand-off the bot is silent: the agent owns the conversation.
     await client.send({ conversationId: conv.id, type: 'text', body: '你们发什么快递' });
