@@ -51,7 +51,8 @@ export class ConfigError extends Error {}
 
 export function parseConfig(
   env: Record<string, string | undefined>,
-  overrides: Partial<Config> = {},
+  /** Values given on the command line; an undefined one leaves the environment's (flag > env > default). */
+  overrides: { [K in keyof Config]?: Config[K] | undefined } = {},
 ): Config {
   const parsed = ZEnv.safeParse(env);
   if (!parsed.success) {
@@ -76,6 +77,6 @@ export function parseConfig(
     agentGraceSeconds: e.PEAKDESK_AGENT_GRACE_SECONDS,
     abandonGraceSeconds: e.PEAKDESK_ABANDON_GRACE_SECONDS,
     wallIntervalMs: e.PEAKDESK_WALL_INTERVAL_MS,
-    ...overrides,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

@@ -42,7 +42,7 @@ type Flags = {
   chaos?: boolean;
   instances: string;
   json?: boolean;
-  dataDir: string;
+  dataDir?: string;
 };
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'peakdesk.mjs');
@@ -109,7 +109,7 @@ function curveFromForecast(file: string): ArrivalCurve {
   return curveFromIntervals(firstDay, step > 0 ? step : 30);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -188,7 +188,7 @@ async function startLocalInstances(
       url: `http://127.0.0.1:${port}`,
       port,
       env: process.env,
-      proc: spawnInstance(port, { ...process.env, PEAKDESK_DATA_DIR: f.dataDir }, 'sim-1', f.dataDir),
+      proc: spawnInstance(port, process.env, 'sim-1', f.dataDir),
       async stop() {
         await stopProcess(this.proc);
       },
@@ -289,7 +289,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--from <HH:MM>', 'simulated window start', '00:00')
     .option('--to <HH:MM>', 'simulated window end', '00:30')
     .option('--agents <n>', 'simulated agents in the drill organisation', '8')
-    .option('--concurrency <k>', 'chats per agent', '5')
+    .option('--concurrency <k>', 'chats per agent (also the staffing of the Erlang C expectation)', '5')
     .option('--patience <min>', 'mean customer patience waiting for a human (simulated minutes)', '3')
     .option('--handle <min>', 'median handle time per conversation (simulated minutes)', '4')
     .option('--response <sec>', 'median agent response time (simulated seconds)', '20')
@@ -363,6 +363,7 @@ export function registerSimulateCommand(program: Command): void {
           agentResponseSeconds: num('response', f.response, 1),
           customerThinkSeconds: 20,
           targetSeconds: num('target-seconds', f.targetSeconds, 1),
+          concurrency: num('concurrency', f.concurrency, 1, 20),
           onProgress: (p) => {
             const every = process.stderr.isTTY ? 1000 : 5000;
             if (Date.now() - lastPrint < every) return;
@@ -380,6 +381,7 @@ export function registerSimulateCommand(program: Command): void {
           log(`report written to ${f.report}`);
         }
         const s = result.summary;
+        const e = s.expected;
         if (f.json) process.stdout.write(`${JSON.stringify(s)}\n`);
         else {
           process.stdout.write(
@@ -391,6 +393,13 @@ export function registerSimulateCommand(program: Command): void {
               `service level     ${(s.serviceLevel * 100).toFixed(1)}% (first reply ≤ ${f.targetSeconds}s)`,
               `avg wait          ${s.avgWaitSeconds}s`,
               `abandoned         ${s.abandoned}`,
+              `resolved by agents ${s.resolvedByAgents}`,
+              `queued at the end ${s.queuedAtEnd}`,
+              ...(e
+                ? [
+                    `Erlang C expects  ${(e.serviceLevel * 100).toFixed(1)}% for ${e.servers} chat slots, ${e.arrivalsPerHour} hand-offs/h, AHT ${e.ahtSeconds}s, transport ${e.latencySeconds}s`,
+                  ]
+                : []),
               `lost              ${s.lost}`,
               `duplicated        ${s.duplicated}`,
               '',
