@@ -28,6 +28,12 @@ describe('FAQ bot in real Chromium', () => {
     expect(answerText).toContain('价保');
     // The bot answered; no agent was involved yet.
     expect(await agentPage.getByTestId('conversation-item').count()).toBe(0);
+    // Answered means seen: the question is not left 未读. A new chat has nothing earlier to load.
+    const question = customerPage.locator('[data-testid="pd-widget-message"][data-sender-type="customer"]', {
+      hasText: '亲，保价吗',
+    });
+    await expect.poll(() => question.locator('.meta').textContent()).toBe('已读');
+    expect(await customerPage.getByTestId('pd-widget-older').isVisible()).toBe(false);
 
     await customerPage.getByTestId('pd-widget-input').fill('转人工');
     await customerPage.getByTestId('pd-widget-send').click();
@@ -42,6 +48,13 @@ describe('FAQ bot in real Chromium', () => {
     // The detected topic travels with the hand-off.
     await expect
       .poll(() => agentPage.getByTestId('bot-handoff').textContent(), { timeout: 10_000 })
+      .toContain('保价');
+    // The bot is named once (not 机器人 机器人), and assist suggests for the recognised topic although
+    // the latest message (转人工) matches no FAQ.
+    const botSender = list.locator('[data-sender-type="bot"]').first().getByTestId('message-sender');
+    expect((await botSender.textContent())?.match(/机器人/g)).toHaveLength(1);
+    await expect
+      .poll(() => agentPage.getByTestId('assist-item').first().textContent(), { timeout: 10_000 })
       .toContain('保价');
   });
 });

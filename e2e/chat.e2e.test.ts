@@ -72,6 +72,29 @@ describe('live chat in real Chromium', () => {
     });
     await reply.waitFor({ timeout: 15_000 });
     expect(await reply.textContent()).toContain(answer);
+
+    // A 20,000-character paste is neither cut nor sent, on either side: a counter says why, the text stays.
+    const paste = '长'.repeat(20_000);
+    const customerRows = customerPage.locator(
+      '[data-testid="pd-widget-message"][data-sender-type="customer"]',
+    );
+    const sentBefore = await customerRows.count();
+    await customerPage.getByTestId('pd-widget-input').fill(paste);
+    expect(await customerPage.getByTestId('pd-widget-counter').textContent()).toContain('20000 / 2000');
+    await customerPage.getByTestId('pd-widget-send').click();
+    expect(await customerPage.getByTestId('pd-widget-counter').textContent()).toContain('最多 2000 字');
+    expect((await customerPage.getByTestId('pd-widget-input').inputValue()).length).toBe(20_000);
+    expect(await customerRows.count()).toBe(sentBefore);
+
+    const agentRows = agentPage.getByTestId('message-list').locator('[data-sender-type="agent"]');
+    const repliedBefore = await agentRows.count();
+    await agentPage.getByTestId('compose-input').fill(paste);
+    expect(await agentPage.getByTestId('compose-counter').textContent()).toContain('20000 / 2000');
+    await agentPage.getByTestId('compose-send').click();
+    await agentPage.locator('.ant-message', { hasText: '最多 2000 字' }).waitFor();
+    expect((await agentPage.getByTestId('compose-input').inputValue()).length).toBe(20_000);
+    expect(await agentPage.getByTestId('pending-message').count()).toBe(0);
+    expect(await agentRows.count()).toBe(repliedBefore);
   });
 
   it('script-carrying customer text is shown as inert text on both sides', async () => {

@@ -5,7 +5,11 @@ import { registerCommands } from './commands/index.ts';
 export function buildProgram(): Command {
   const program = new Command('peakdesk')
     .description('PeakDesk — customer service for e-commerce promotion peaks')
-    .option('--data-dir <dir>', 'embedded database folder (ignored when DATABASE_URL is set)', './data')
+    // No commander default: it would override PEAKDESK_DATA_DIR (flag > environment > ./data).
+    .option(
+      '--data-dir <dir>',
+      'embedded database folder, ignored when DATABASE_URL is set (default: $PEAKDESK_DATA_DIR or ./data)',
+    )
     .option('--json', 'machine-readable output')
     .exitOverride()
     .showHelpAfterError();

@@ -96,7 +96,8 @@ export class ConfigError extends Error {}
 
 export function parseConfig(
   env: Record<string, string | undefined>,
-  overrides: Partial<Config> = {},
+  /** Values given on the command line; an undefined one leaves the environment's (flag > env > default). */
+  overrides: { [K in keyof Config]?: Config[K] | undefined } = {},
 ): Config {
   const parsed = ZEnv.safeParse(env);
   if (!parsed.success) {
@@ -129,6 +130,6 @@ export function parseConfig(
     loginMaxFailures: e.PEAKDESK_LOGIN_MAX_FAILURES,
     widgetSessionsPerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_MINUTE,
     widgetSessionsPerStorePerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE,
-    ...overrides,
+    ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

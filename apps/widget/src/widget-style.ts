@@ -9,6 +9,7 @@ export const widgetCss = `
 .banner{background:#fff7e6;color:#ad6800;font-size:12px;padding:6px 12px}
 .list{flex:1;overflow-y:auto;padding:12px;background:#f7f7f7}
 .older{display:block;margin:0 auto 8px;border:0;background:none;color:#1677ff;cursor:pointer;font-size:12px}
+.older.hidden{display:none}
 .row{display:flex;margin:6px 0}.row.me{justify-content:flex-end}
 .row>div{max-width:78%;min-width:0}
 .bubble{max-width:100%;display:inline-block;padding:8px 12px;border-radius:10px;font-size:14px;line-height:1.5;white-space:pre-wrap;word-break:break-word;background:#fff;color:#222}
@@ -18,6 +19,9 @@ export const widgetCss = `
 .meta{font-size:11px;color:#999;margin:2px 4px 0;text-align:right}
 .name{font-size:11px;color:#999;margin:0 4px 2px}
 .typing{font-size:12px;color:#888;padding:0 12px 4px;min-height:18px}
+.counter{font-size:12px;color:#999;padding:0 8px;text-align:right}
+.counter:empty{display:none}
+.counter.over{color:#ff4d4f}
 .compose{display:flex;gap:6px;border-top:1px solid #eee;padding:8px}
 .compose textarea{flex:1;resize:none;border:1px solid #ddd;border-radius:6px;padding:6px 8px;font-size:14px;height:40px}
 .compose button{border:0;border-radius:6px;background:#ff5000;color:#fff;padding:0 14px;cursor:pointer}

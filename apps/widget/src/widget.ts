@@ -66,6 +66,12 @@ export function appendLinkified(parent: HTMLElement, text: string): void {
   if (last < text.length) parent.append(document.createTextNode(text.slice(last)));
 }
 
+/**
+ * The API's `MESSAGE_TEXT_MAX` (packages/contracts chat.ts). Not imported: the contracts entry would bundle
+ * zod into the widget (68 KB → 545 KB). widget.e2e checks the API refuses one character more.
+ */
+const MESSAGE_TEXT_MAX = 2000;
+
 class PeakDeskWidget {
   private readonly t: WidgetStrings;
   private readonly root: ShadowRoot;
@@ -75,6 +81,8 @@ class PeakDeskWidget {
   private readonly banner = el('div', 'banner hidden');
   private readonly typingLine = el('div', 'typing');
   private readonly input = el('textarea');
+  /** Characters typed against the limit; says why a message over it is not sent (it is never cut). */
+  private readonly counter = el('div', 'counter');
   private readonly olderButton: HTMLButtonElement;
   /** Leave-a-message, offered while waiting once the group's max wait has passed. */
   private readonly offer = el('div', 'offer hidden');
@@ -129,6 +137,7 @@ class PeakDeskWidget {
 
     this.keepButton = el('button', 'secondary', this.t.keepWaiting);
     this.olderButton = el('button', 'older hidden', this.t.older);
+    this.olderButton.dataset.testid = 'pd-widget-older';
     this.olderButton.addEventListener('click', () => void this.loadOlder());
     this.list.dataset.testid = 'pd-widget-messages';
     this.list.appendChild(this.olderButton);
@@ -136,7 +145,6 @@ class PeakDeskWidget {
 
     const compose = el('div', 'compose');
     this.input.placeholder = this.t.placeholder;
-    this.input.maxLength = 2000;
     this.input.dataset.testid = 'pd-widget-input';
     this.input.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -160,18 +168,20 @@ class PeakDeskWidget {
     send.dataset.testid = 'pd-widget-send';
     send.addEventListener('click', () => void this.sendText());
     compose.append(this.input, imgBtn, send, file);
+    this.counter.dataset.testid = 'pd-widget-counter';
+    this.counter.setAttribute('aria-live', 'polite');
 
     this.panel.dataset.testid = 'pd-widget-panel';
     this.banner.dataset.testid = 'pd-widget-banner';
     this.buildOffer();
-    this.panel.append(head, this.banner, this.offer, this.list, this.typingLine, compose);
+    this.panel.append(head, this.banner, this.offer, this.list, this.typingLine, this.counter, compose);
     this.root.append(style, this.button, this.panel);
   }
 
   private buildOffer() {
     this.offer.dataset.testid = 'pd-widget-offer';
     this.leaveText.placeholder = this.t.leaveMessagePlaceholder;
-    this.leaveText.maxLength = 2000;
+    this.leaveText.maxLength = MESSAGE_TEXT_MAX;
     this.leaveText.dataset.testid = 'pd-widget-leave-message';
     this.leaveContact.placeholder = this.t.leaveContactPlaceholder;
     this.leaveContact.maxLength = 64;
@@ -253,7 +263,8 @@ class PeakDeskWidget {
       const field = e instanceof ApiError ? e.field : undefined;
       if (field === 'message')
         this.showLeaveErrors({
-          message: message.length > 2000 ? this.t.leaveMessageTooLong : this.t.leaveMessageRequired,
+          message:
+            message.length > MESSAGE_TEXT_MAX ? this.t.leaveMessageTooLong : this.t.leaveMessageRequired,
         });
       else if (field === 'contact') this.showLeaveErrors({ contact: this.t.leaveContactInvalid });
       else
@@ -467,7 +478,12 @@ class PeakDeskWidget {
   private async sendText() {
     const body = this.input.value;
     if (!body.trim()) return;
+    if (body.length > MESSAGE_TEXT_MAX) {
+      this.updateCounter(true);
+      return;
+    }
     this.input.value = '';
+    this.updateCounter();
     this.stopTyping();
     // Shown at once as "sending"; it goes out as soon as the connection and conversation are ready.
     const clientId = newClientId('w');
@@ -497,7 +513,24 @@ class PeakDeskWidget {
     }
   }
 
+  /** Shown from 90% of the limit; over it (or on a refused send) it says the message is too long. */
+  private updateCounter(isRefused = false) {
+    const length = this.input.value.length;
+    const isOver = length > MESSAGE_TEXT_MAX;
+    const fill = (s: string) =>
+      s.replace(/\{n\}/g, String(length)).replace(/\{max\}/g, String(MESSAGE_TEXT_MAX));
+    this.counter.textContent =
+      isOver || isRefused
+        ? fill(this.t.tooLong)
+        : length >= MESSAGE_TEXT_MAX * 0.9
+          ? fill(this.t.counter)
+          : '';
+    this.counter.classList.toggle('over', isOver);
+    this.input.setAttribute('aria-invalid', String(isOver));
+  }
+
   private onInput() {
+    this.updateCounter();
     if (!this.conversation || !this.client) return;
     if (!this.isTyping) {
       this.isTyping = true;
@@ -567,6 +600,8 @@ class PeakDeskWidget {
     this.rows.set(m.clientId, { row, meta, seq: m.seq, mine });
     this.oldestSeq = Math.min(this.oldestSeq, m.seq);
     if (!prepend) this.scroll();
+    // A reply from the bot or an agent answers what came before it: those messages are no longer 未读.
+    if (m.senderType === 'bot' || m.senderType === 'agent') this.updateRead(m.seq);
     if (!mine) this.markRead();
   }
 

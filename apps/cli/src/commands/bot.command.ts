@@ -12,7 +12,12 @@ export function registerBotCommand(program: Command): void {
     .option('--file <queries>', 'one question per line; prints JSON lines')
     .option('--store <id>', 'answer as this store (default: entries of every store)')
     .action(async (text: string | undefined, _opts, command: Command) => {
-      const o = command.optsWithGlobals<{ file?: string; store?: string; dataDir: string; json?: boolean }>();
+      const o = command.optsWithGlobals<{
+        file?: string;
+        store?: string;
+        dataDir?: string;
+        json?: boolean;
+      }>();
       if (text === undefined && !o.file) throw new CliError('bot ask: give "TEXT" or --file QUERIES.txt');
       if (text !== undefined && o.file) throw new CliError('bot ask: give either "TEXT" or --file, not both');
       let queries: string[];

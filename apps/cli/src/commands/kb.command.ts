@@ -13,7 +13,7 @@ export function registerKbCommand(program: Command): void {
     .argument('<file>', 'a .csv or .xlsx file')
     .option('--store <id>', 'only this store answers with these entries (default: every store)')
     .action(async (file: string, _opts, command: Command) => {
-      const o = command.optsWithGlobals<{ store?: string; dataDir: string; json?: boolean }>();
+      const o = command.optsWithGlobals<{ store?: string; dataDir?: string; json?: boolean }>();
       const format = /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : null;
       if (!format) throw new CliError(`${file}: unsupported file type (use .csv or .xlsx)`);
       let data: Buffer;

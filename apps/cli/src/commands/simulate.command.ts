@@ -42,7 +42,7 @@ type Flags = {
   chaos?: boolean;
   instances: string;
   json?: boolean;
-  dataDir: string;
+  dataDir?: string;
 };
 
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'peakdesk.mjs');
@@ -109,7 +109,7 @@ function curveFromForecast(file: string): ArrivalCurve {
   return curveFromIntervals(firstDay, step > 0 ? step : 30);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -188,7 +188,7 @@ async function startLocalInstances(
       url: `http://127.0.0.1:${port}`,
       port,
       env: process.env,
-      proc: spawnInstance(port, { ...process.env, PEAKDESK_DATA_DIR: f.dataDir }, 'sim-1', f.dataDir),
+      proc: spawnInstance(port, process.env, 'sim-1', f.dataDir),
       async stop() {
         await stopProcess(this.proc);
       },

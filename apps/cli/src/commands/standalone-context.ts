@@ -2,7 +2,7 @@ import { ConfigError, openStandalone, parseConfig, type Standalone } from '@peak
 import { CliError } from '../cli-error.ts';
 
 /** Opens the database of --data-dir (or DATABASE_URL), migrating it first if it is new. */
-export async function openCliStandalone(dataDir: string): Promise<Standalone> {
+export async function openCliStandalone(dataDir: string | undefined): Promise<Standalone> {
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(process.env, { dataDir });

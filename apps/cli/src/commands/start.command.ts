@@ -5,21 +5,23 @@ export function registerStartCommand(program: Command): void {
   program
     .command('start')
     .description('start the server and web app (PGlite in --data-dir unless DATABASE_URL is set)')
-    .option('--port <port>', 'HTTP port', '3000')
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    // No commander defaults here: a default would override PORT/HOST from the environment.
+    // Precedence is flag > environment > the config's default (apps/server/src/config.ts).
+    .option('--port <port>', 'HTTP port (default: $PORT or 3000)')
+    .option('--host <host>', 'address to listen on (default: $HOST or 0.0.0.0)')
     .option('--demo', 'seed a demo merchant and print its logins')
     .action(async (_opts, command: Command) => {
       const o = command.optsWithGlobals<{
-        port: string;
-        host: string;
+        port?: string;
+        host?: string;
         demo?: boolean;
-        dataDir: string;
+        dataDir?: string;
         json?: boolean;
       }>();
       // Loaded on demand: commands that need no server (forecast, staffing…) start fast.
       const { ConfigError, parseConfig, startServer } = await import('@peakdesk/server');
-      const port = Number(o.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
+      const port = o.port === undefined ? undefined : Number(o.port);
+      if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535))
         throw new CliError(`--port: "${o.port}" is not a port number`);
       let config: import('@peakdesk/server').Config;
       try {

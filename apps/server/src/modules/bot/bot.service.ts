@@ -70,6 +70,9 @@ const defaultHooks: BotHooks = {
 };
 
 /** The FAQ answer as the buyer sees it: text, then links and images as plain URLs (never markup). */
+/** How many of the customer's latest texts agent assist tries before it suggests nothing. */
+const SUGGESTION_LOOKBACK = 5;
+
 export function formatFaqAnswer(faq: {
   answer: string;
   links: { title: string; url: string }[];
@@ -338,15 +341,26 @@ export function createBotService(deps: BotServiceDeps) {
       };
     },
 
-    /** Agent assist: FAQ answers and their linked scripts for the customer's latest message. */
+    /**
+     * Agent assist: FAQ answers and their linked scripts for the customer's latest message that matches
+     * any. 转人工 or 在吗 match nothing; the question before them (the topic the bot recognised) still does.
+     */
     async suggestions(caller: UserCaller, conversationId: string): Promise<TSuggestions> {
       const conv = await chat.getConversation(caller, conversationId);
       const page = await chat.history(caller, conversationId, { limit: 30 });
-      const latest = [...page.messages]
+      const texts = [...page.messages]
         .reverse()
-        .find((m) => m.senderType === 'customer' && m.type === 'text');
+        .filter((m) => m.senderType === 'customer' && m.type === 'text')
+        .slice(0, SUGGESTION_LOOKBACK);
+      const latest = texts[0];
       if (!latest) return { query: null, items: [] };
-      const answer = await knowledge.answer(caller.orgId, latest.body, { storeId: conv.storeId, limit: 3 });
+      let query = latest.body;
+      let answer = await knowledge.answer(caller.orgId, query, { storeId: conv.storeId, limit: 3 });
+      for (const earlier of texts.slice(1)) {
+        if (answer.candidates.length > 0) break;
+        query = earlier.body;
+        answer = await knowledge.answer(caller.orgId, query, { storeId: conv.storeId, limit: 3 });
+      }
       const items: TSuggestions['items'] = [];
       for (const c of answer.candidates) {
         items.push({
@@ -368,7 +382,7 @@ export function createBotService(deps: BotServiceDeps) {
             links: [],
           });
       }
-      return { query: latest.body, items: items.slice(0, 5) };
+      return { query, items: items.slice(0, 5) };
     },
   };
 }

@@ -112,6 +112,12 @@ describe('bot runtime', () => {
     expect(context.body).toMatchObject({ turns: 2, answered: 1, handoffReason: 'customer_request' });
     expect(context.body.topic).toContain('保价');
     expect((await facts(conv.id)).map((f) => f.kind)).toEqual(['bot.answered', 'bot.handed_off']);
+    // 转人工 matches no FAQ; assist suggests for the question the bot recognised as the topic.
+    const afterHandoff = await api<TSuggestions>(server, 'GET', `/api/conversations/${conv.id}/suggestions`, {
+      token: agentToken,
+    });
+    expect(afterHandoff.body.query).toBe('亲，保价吗');
+    expect(afterHandoff.body.items[0]).toMatchObject({ kind: 'faq', id: context.body.topicFaqId });
 
     // After the hand-off the bot is silent: the agent owns the conversation.
     await client.send({ conversationId: conv.id, type: 'text', body: '你们发什么快递' });

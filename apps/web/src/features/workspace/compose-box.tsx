@@ -75,13 +75,20 @@ export function ComposeBox({
     if (insertion) setDraft(insertion.text);
   }, [insertion]);
 
+  // What would be sent is the trimmed text; count that.
+  const length = draft.trim().length;
+  const isOver = length > MESSAGE_TEXT_MAX;
   const insertReply = (reply: TQuickReply) => setDraft(fillTemplate(reply.body, variables));
   const picker = useQuickReplyPicker(draft, insertReply);
 
   const send = () => {
     const body = draft.trim();
     if (!body || isDisabled) return;
-    if (body.length > MESSAGE_TEXT_MAX) return;
+    if (body.length > MESSAGE_TEXT_MAX) {
+      // Never cut: the agent decides what to drop, or splits the text.
+      message.error(t('ws.tooLong', { max: MESSAGE_TEXT_MAX }));
+      return;
+    }
     onSendText(body);
     setDraft('');
     stopTyping();
@@ -172,11 +179,16 @@ export function ComposeBox({
         disabled={isDisabled}
         placeholder={t(isDisabled ? 'ws.composeDisabled' : 'ws.composePlaceholder')}
         autoSize={{ minRows: 3, maxRows: 8 }}
-        maxLength={MESSAGE_TEXT_MAX}
+        aria-invalid={isOver}
         variant="borderless"
         data-testid="compose-input"
       />
       <div className="pd-compose__footer">
+        {length >= MESSAGE_TEXT_MAX * 0.9 && (
+          <span className={`pd-compose__counter${isOver ? ' is-over' : ''}`} data-testid="compose-counter">
+            {t(isOver ? 'ws.counterOver' : 'ws.counter', { n: length, max: MESSAGE_TEXT_MAX })}
+          </span>
+        )}
         <Button
           type="primary"
           onClick={send}

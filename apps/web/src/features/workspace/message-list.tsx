@@ -140,9 +140,12 @@ function MessageItem({
   // Customer text is untrusted: it is only ever rendered as React text nodes, never as HTML.
   return (
     <div className={`pd-msg pd-msg--${message.senderType}`} {...common}>
-      <div className="pd-msg__sender">
+      <div className="pd-msg__sender" data-testid="message-sender">
         {message.senderName ?? t(`ws.sender.${message.senderType}`)}
-        {message.senderType === 'bot' && <span className="pd-msg__badge">{t('ws.sender.bot')}</span>}
+        {/* A named bot gets the 机器人 badge; an unnamed one is already called 机器人. */}
+        {message.senderType === 'bot' && message.senderName && (
+          <span className="pd-msg__badge">{t('ws.sender.bot')}</span>
+        )}
         <span className="pd-msg__time">{time}</span>
       </div>
       <div className="pd-msg__bubble">
