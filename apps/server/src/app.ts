@@ -20,6 +20,7 @@ import {
   createWidgetSessionThrottle,
 } from './http/throttle.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { hashToken } from './modules/accounts/secrets.ts';
 import { registerBotRoutes } from './modules/bot/bot.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
 import { registerDrillsRoutes } from './modules/drills/drills.routes.ts';
@@ -69,11 +70,14 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       );
   });
 
+  // Instances of one deployment share the database and so its secret; another deployment (or test
+  // database) on the same Redis gets keys of its own.
+  const redisNamespace = hashToken(o.services.secret).slice(0, 12);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     max: o.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    ...(o.rateLimitRedis ? { redis: o.rateLimitRedis } : {}),
+    ...(o.rateLimitRedis ? { redis: o.rateLimitRedis, nameSpace: `pd-rl-${redisNamespace}-` } : {}),
     // Per verified caller (user or visitor), per address otherwise: an unknown or forged token or
     // cookie resolves to no caller and counts against the address, so it cannot mint a fresh bucket.
     keyGenerator: async (req) => {
@@ -113,7 +117,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
-  const counters = o.rateLimitRedis ? createRedisCounterStore(o.rateLimitRedis) : createMemoryCounterStore();
+  const counters = o.rateLimitRedis
+    ? createRedisCounterStore(o.rateLimitRedis, redisNamespace)
+    : createMemoryCounterStore();
   registerOpsRoutes(app, o.probe, o.isShuttingDown);
   registerAccountsRoutes(app, o.services, createLoginThrottle(counters, o.config.loginMaxFailures));
   registerChatRoutes(

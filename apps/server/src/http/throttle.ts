@@ -46,10 +46,13 @@ export function createMemoryCounterStore(now: () => number = Date.now): CounterS
   };
 }
 
-/** Redis counters; if Redis is unreachable the instance falls back to counting alone, never to no limit. */
-export function createRedisCounterStore(redis: Redis): CounterStore {
+/**
+ * Redis counters; if Redis is unreachable the instance falls back to counting alone, never to no
+ * limit. `namespace` separates deployments (and test databases) sharing one Redis.
+ */
+export function createRedisCounterStore(redis: Redis, namespace: string): CounterStore {
   const local = createMemoryCounterStore();
-  const k = (key: string) => `pd:throttle:${key}`;
+  const k = (key: string) => `pd:throttle:${namespace}:${key}`;
   return {
     async hit(key, windowMs) {
       try {
