@@ -1,5 +1,7 @@
 // CI-sized promotion drills (issue: simulator): one run on a single instance and one --chaos run
-// with two instances on PostgreSQL + Redis. Each must lose and duplicate nothing and write a sane report.
+// with two instances on PostgreSQL + Redis. Each must lose and duplicate nothing, have its agents
+// resolve chats and drain the queue, reach the service level Erlang C expects of its own staffing
+// (minus a band, `expected.floor`) and write a sane report.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,16 +9,13 @@ import { join } from 'node:path';
 
 const dir = mkdtempSync(join(tmpdir(), 'pd-ci-drill-'));
 const runs = [
-  [
-    'drill',
-    ['--speed', '120', '--from', '00:00', '--to', '00:10', '--daily-volume', '3000', '--agents', '8'],
-  ],
+  ['drill', ['--speed', '30', '--from', '00:00', '--to', '00:10', '--daily-volume', '3000', '--agents', '8']],
   [
     'chaos drill',
     [
       '--chaos',
       '--speed',
-      '120',
+      '30',
       '--from',
       '00:00',
       '--to',
@@ -68,6 +67,13 @@ for (const [name, args] of runs) {
   if (!(s.messages > s.conversations)) problems.push('fewer messages than conversations');
   if (!(s.serviceLevel >= 0 && s.serviceLevel <= 1)) problems.push(`service level ${s.serviceLevel}`);
   if (!(s.botResolvedShare > 0)) problems.push('the bot resolved nothing');
+  if (!(s.resolvedByAgents > 0)) problems.push('the agents resolved nothing');
+  if (s.queuedAtEnd !== 0) problems.push(`${s.queuedAtEnd} still queued at the end`);
+  if (!s.expected) problems.push('no Erlang C expectation in the summary');
+  else if (!(s.serviceLevel >= s.expected.floor))
+    problems.push(
+      `service level ${s.serviceLevel} below ${s.expected.floor} (Erlang C ${s.expected.serviceLevel} for ${s.expected.servers} slots, ${s.expected.arrivalsPerHour} hand-offs/h)`,
+    );
   if (!existsSync(report) || !readFileSync(report, 'utf8').includes(`<b>${s.conversations}</b>`))
     problems.push('report missing or wrong');
   if (problems.length) {

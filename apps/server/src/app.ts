@@ -10,6 +10,7 @@ import type { Config } from './config.ts';
 import { registerDemoRoutes } from './demo/demo-page.routes.ts';
 import { resolveCaller, SESSION_COOKIE } from './http/auth.ts';
 import { handleError } from './http/error-mapper.ts';
+import { acceptEmptyJsonBodies } from './http/json-body.ts';
 import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
 import { registerStaticRoutes } from './http/static.routes.ts';
 import { guardRequestText } from './http/text-guard.ts';
@@ -53,6 +54,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
+  acceptEmptyJsonBodies(app);
   app.addHook('preValidation', async (req) => {
     guardRequestText(req.body, 'body');
     guardRequestText(req.query, 'querystring');

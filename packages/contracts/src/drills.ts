@@ -64,6 +64,20 @@ export const ZDrillRun = z.object({
       abandoned: z.number(),
       lost: z.number(),
       duplicated: z.number(),
+      /** Absent in runs recorded before these figures existed. */
+      resolvedByAgents: z.number().optional(),
+      queuedAtEnd: z.number().optional(),
+      expected: z
+        .object({
+          servers: z.number(),
+          arrivalsPerHour: z.number(),
+          ahtSeconds: z.number(),
+          targetSeconds: z.number(),
+          latencySeconds: z.number(),
+          serviceLevel: z.number(),
+          floor: z.number(),
+        })
+        .optional(),
     })
     .nullable(),
   error: z.string().nullable(),

@@ -1,3 +1,5 @@
+import type { ExpectedServiceLevel } from './expected-service-level.ts';
+
 /** End-to-end bookkeeping of a simulation, from the clients' point of view. */
 export type ConversationRecord = {
   id: string;
@@ -18,6 +20,12 @@ export type SimulationSummary = {
   abandoned: number;
   lost: number;
   duplicated: number;
+  /** Conversations the simulated agents resolved (the server accepted the resolve). */
+  resolvedByAgents: number;
+  /** Conversations still queued on the server when the run ended (after the drain). */
+  queuedAtEnd: number;
+  /** What queueing theory expects of the drill's own staffing (set when the staffing is known). */
+  expected?: ExpectedServiceLevel;
 };
 
 export type DeliveryLedger = {
@@ -46,19 +54,50 @@ export function createDeliveryLedger(): DeliveryLedger {
 }
 
 /**
- * Service level = share of handed-off conversations whose first agent reply came within
- * `targetSeconds` of the hand-off (simulated time); abandoned ones count as missed.
+ * The one definition of service level, used for the live figure, the intervals and the summary:
+ * of the handed-off conversations whose outcome is known at `nowMs` — answered, or waiting (or
+ * gone) longer than `targetSeconds` of simulated time — the share whose first agent reply came
+ * within the target. Abandoned and still-unanswered ones past the target count as missed; one
+ * still waiting under the target is not decided yet. It is the wall's definition
+ * (`routing.repository.serviceLevel`) in simulated time. 1 when nothing is decided.
  */
+export function serviceLevelOf(
+  records: ConversationRecord[],
+  opts: { targetSeconds: number; speed: number; nowMs: number },
+): number {
+  let answered = 0;
+  let decided = 0;
+  for (const r of records) {
+    if (r.handedOffAtMs === null) continue;
+    const waitedSeconds = (((r.firstAgentReplyAtMs ?? opts.nowMs) - r.handedOffAtMs) * opts.speed) / 1000;
+    const isAnsweredInTime = r.firstAgentReplyAtMs !== null && waitedSeconds <= opts.targetSeconds;
+    if (isAnsweredInTime) answered++;
+    if (isAnsweredInTime || waitedSeconds > opts.targetSeconds || r.abandoned) decided++;
+  }
+  return decided ? answered / decided : 1;
+}
+
+/** Waits (simulated seconds) from hand-off to the first agent reply, of the answered conversations. */
+export function answeredWaitsOf(records: ConversationRecord[], speed: number): number[] {
+  return records
+    .filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null)
+    .map((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * speed) / 1000);
+}
+
 export function summarise(
   records: ConversationRecord[],
   ledger: DeliveryLedger,
-  opts: { targetSeconds: number; speed: number; messages: number },
+  opts: {
+    targetSeconds: number;
+    speed: number;
+    messages: number;
+    nowMs: number;
+    resolvedByAgents: number;
+    queuedAtEnd: number;
+  },
 ): SimulationSummary {
   const handed = records.filter((r) => r.handedOffAtMs !== null);
-  const waits = handed
-    .filter((r) => r.firstAgentReplyAtMs !== null)
-    .map((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * opts.speed) / 1000);
-  const withinTarget = waits.filter((w) => w <= opts.targetSeconds).length;
+  const waits = answeredWaitsOf(records, opts.speed);
   const botOnly = records.filter((r) => r.handedOffAtMs === null && r.botAnswered > 0 && !r.abandoned).length;
   const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
   return {
@@ -66,10 +105,12 @@ export function summarise(
     messages: opts.messages,
     botResolvedShare: records.length ? round(botOnly / records.length) : 0,
     handedOff: handed.length,
-    serviceLevel: handed.length ? round(withinTarget / handed.length) : 1,
+    serviceLevel: round(serviceLevelOf(records, opts)),
     avgWaitSeconds: waits.length ? round(waits.reduce((a, b) => a + b, 0) / waits.length, 1) : 0,
     abandoned: records.filter((r) => r.abandoned).length,
     lost: ledger.lost(),
     duplicated: ledger.duplicated(),
+    resolvedByAgents: opts.resolvedByAgents,
+    queuedAtEnd: opts.queuedAtEnd,
   };
 }

@@ -1,10 +1,13 @@
 import { ChatClient } from '@peakdesk/chat-client';
 import type { TConversation, TMessage } from '@peakdesk/contracts';
 import { type ArrivalCurve, sampleArrivals } from './arrival-profile.ts';
+import { expectServiceLevel } from './expected-service-level.ts';
 import {
+  answeredWaitsOf,
   type ConversationRecord,
   createDeliveryLedger,
   type SimulationSummary,
+  serviceLevelOf,
   summarise,
 } from './metrics.ts';
 import { AGENT_REPLIES, type CustomerScript, createCustomerScript } from './question-bank.ts';
@@ -34,6 +37,10 @@ export type SimulationOptions = {
   /** Simulated seconds a customer thinks before a follow-up. */
   customerThinkSeconds: number;
   targetSeconds: number;
+  /** Chats per agent in the drill organisation: with it the summary carries the Erlang C expectation. */
+  concurrency?: number;
+  /** Real milliseconds to wait at the end for the agents to empty the queue (default 30 s). */
+  drainTimeoutMs?: number;
   /** Called once a (real) second with live figures. */
   onProgress?: (p: SimulationProgress) => void;
   /** Lets a chaos controller act mid-run (e.g. kill an instance); resolves when done. */
@@ -44,6 +51,7 @@ export type SimulationProgress = {
   simMinute: number;
   arrived: number;
   planned: number;
+  /** Conversations queued on the server (as their customers last heard): the wall's queue length. */
   waitingForAgent: number;
   active: number;
   messagesPerSecond: number;
@@ -80,6 +88,8 @@ type LiveConversation = {
   closing: boolean;
 };
 
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : 0);
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
 /**
@@ -100,7 +110,9 @@ async function fetchRetrying(url: string, init: RequestInit): Promise<Response> 
 }
 
 async function json<T>(url: string, init: RequestInit & { token?: string } = {}): Promise<T> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  // A content type only with a body: `application/json` and no body is refused by strict servers.
+  const headers: Record<string, string> =
+    init.body === undefined ? {} : { 'content-type': 'application/json' };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   const res = await fetchRetrying(url, {
     ...init,
@@ -148,6 +160,9 @@ export async function runSimulation(
   const simMs = (simSeconds: number) => (simSeconds * 1000) / o.speed;
   const urlFor = (i: number) => target.urls[i % target.urls.length]!;
   const adminTokens: { url: string; token: string }[] = [];
+  let resolvedByAgents = 0;
+  /** Real milliseconds from a customer's send to its ack: the run's transport delay. */
+  const ackMs: number[] = [];
 
   // ---- agents ----
   type Agent = {
@@ -211,6 +226,7 @@ export async function runSimulation(
         method: 'POST',
         token: agent.token,
       });
+      resolvedByAgents++;
     } catch {
       // Already resolved or moved elsewhere (e.g. reassigned): nothing to do.
     }
@@ -310,7 +326,9 @@ export async function runSimulation(
     records.push(record);
 
     for (const body of script.messages) {
+      const sentAt = Date.now();
       const m = await customer.send({ conversationId: opened.id, type: 'text', body });
+      ackMs.push(Date.now() - sentAt);
       conv.customerMessages.push(m.clientId);
       conv.sent++;
       messages++;
@@ -330,6 +348,11 @@ export async function runSimulation(
       if (botFinished) break;
       if (waitingForHuman && Date.now() > leaveAt) {
         record.abandoned = true;
+        // Closing the chat tells the server, as the widget does: the conversation leaves the queue.
+        await json(`${url}/api/widget/conversations/${opened.id}/leave`, {
+          method: 'POST',
+          token: session.visitorToken,
+        }).catch(() => {});
         break;
       }
       if (Date.now() > leaveAt + simMs(3600)) break;
@@ -353,23 +376,17 @@ export async function runSimulation(
   // ---- run ----
   const customerTasks: Promise<void>[] = [];
   let launched = 0;
-  const serviceLevelNow = () => {
-    const handed = records.filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null);
-    if (handed.length === 0) return 1;
-    const ok = handed.filter(
-      (r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000 <= o.targetSeconds,
-    );
-    return ok.length / handed.length;
-  };
+  const serviceLevelNow = () =>
+    serviceLevelOf(records, { targetSeconds: o.targetSeconds, speed: o.speed, nowMs: Date.now() });
+  // The wall's queue length: conversations the server holds as queued.
+  const queuedNow = () => [...live.values()].filter((c) => c.status === 'queued' && !c.done).length;
   const seriesMap = new Map<number, { arrivals: number; queueSamples: number[] }>();
   // About a dozen points per chart, whatever the window length.
   const bucketMinutes = Math.max(1, Math.round((o.toMinute - o.fromMinute) / 12));
   const bucketOf = (minute: number) => Math.floor(minute / bucketMinutes) * bucketMinutes;
   const progressTimer = setInterval(() => {
     const minute = simMinuteNow();
-    const waiting = records.filter(
-      (r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs === null && !r.abandoned,
-    ).length;
+    const waiting = queuedNow();
     const b = seriesMap.get(bucketOf(minute)) ?? { arrivals: 0, queueSamples: [] };
     b.queueSamples.push(waiting);
     seriesMap.set(bucketOf(minute), b);
@@ -405,6 +422,21 @@ export async function runSimulation(
   // Let in-flight agent replies and resolves land before counting.
   for (let i = 0; i < 100 && agents.some((a) => a.client.pendingCount() > 0); i++) await sleep(100);
   await sleep(1000);
+  // The agents work off what is still assigned or queued; the run ends when the server's queue is empty.
+  const queuedOnServer = async () => {
+    const a = adminTokens[0];
+    if (!a) return 0;
+    const list = await json<TConversation[]>(`${a.url}/api/conversations?scope=queued`, {
+      token: a.token,
+    }).catch(() => null);
+    return list ? list.filter((c) => c.status === 'queued').length : Number.POSITIVE_INFINITY;
+  };
+  const drainUntil = Date.now() + (o.drainTimeoutMs ?? 30_000);
+  let queuedAtEnd = await queuedOnServer();
+  while ((queuedAtEnd > 0 || agents.some((a) => a.active.size > 0)) && Date.now() < drainUntil) {
+    await sleep(250);
+    queuedAtEnd = await queuedOnServer();
+  }
   clearInterval(progressTimer);
   // Agents catch up too (one may have been on a killed instance): reconnect, then sync what they hold.
   for (const a of agents) {
@@ -444,18 +476,34 @@ export async function runSimulation(
   }
 
   if (process.env.PEAKDESK_SIM_DEBUG) process.stderr.write(`lost: ${ledger.lostKeys().join(' ')}\n`);
-  const summary = summarise(records, ledger, { targetSeconds: o.targetSeconds, speed: o.speed, messages });
+  const summary = summarise(records, ledger, {
+    targetSeconds: o.targetSeconds,
+    speed: o.speed,
+    messages,
+    nowMs: Date.now(),
+    resolvedByAgents,
+    queuedAtEnd: Number.isFinite(queuedAtEnd) ? queuedAtEnd : -1,
+  });
   summary.duplicated += storedDuplicates;
+  if (o.concurrency)
+    summary.expected = expectServiceLevel({
+      agents: target.agents.length,
+      concurrency: o.concurrency,
+      handedOff: summary.handedOff,
+      windowMinutes: o.toMinute - o.fromMinute,
+      handleMinutes: o.handleMinutes,
+      responseSeconds: o.agentResponseSeconds,
+      targetSeconds: o.targetSeconds,
+      latencySeconds: (1.5 * median(ackMs) * o.speed) / 1000,
+    });
+  const endMs = Date.now();
   const series: IntervalPoint[] = [...seriesMap.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([minute, b]) => {
       const inBucket = records.filter(
         (r) => bucketOf(o.fromMinute + (r.arrivedAtMs - started) / realPerSimMinute) === minute,
       );
-      const waits = inBucket
-        .filter((r) => r.handedOffAtMs !== null && r.firstAgentReplyAtMs !== null)
-        .map((r) => ((r.firstAgentReplyAtMs! - r.handedOffAtMs!) * o.speed) / 1000);
-      const handed = inBucket.filter((r) => r.handedOffAtMs !== null);
+      const waits = answeredWaitsOf(inBucket, o.speed);
       return {
         minute,
         arrivals: b.arrivals,
@@ -463,7 +511,11 @@ export async function runSimulation(
         avgWaitSeconds: waits.length
           ? Math.round((waits.reduce((x, y) => x + y, 0) / waits.length) * 10) / 10
           : 0,
-        serviceLevel: handed.length ? waits.filter((w) => w <= o.targetSeconds).length / handed.length : 1,
+        serviceLevel: serviceLevelOf(inBucket, {
+          targetSeconds: o.targetSeconds,
+          speed: o.speed,
+          nowMs: endMs,
+        }),
         botShare: inBucket.length
           ? inBucket.filter((r) => r.handedOffAtMs === null).length / inBucket.length
           : 0,

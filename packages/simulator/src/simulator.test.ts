@@ -1,8 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { buildArrivalCurve, sampleArrivals } from './arrival-profile.ts';
-import { createDeliveryLedger, summarise } from './metrics.ts';
+import { expectServiceLevel } from './expected-service-level.ts';
+import { type ConversationRecord, createDeliveryLedger, serviceLevelOf, summarise } from './metrics.ts';
 import { createCustomerScript, QUESTION_BANK } from './question-bank.ts';
 import { createRng } from './rng.ts';
+import { requestJson } from './run-simulation.ts';
 
 describe('rng', () => {
   it('replays the same sequence for the same seed', () => {
@@ -130,7 +134,7 @@ describe('delivery ledger and summary', () => {
         },
       ],
       l,
-      { targetSeconds: 30, speed: 60, messages: 9 },
+      { targetSeconds: 30, speed: 60, messages: 9, nowMs: 5000, resolvedByAgents: 1, queuedAtEnd: 0 },
     );
     expect(s).toMatchObject({
       conversations: 4,
@@ -141,5 +145,83 @@ describe('delivery ledger and summary', () => {
     });
     expect(s.serviceLevel).toBeCloseTo(1 / 3, 3);
     expect(s.avgWaitSeconds).toBeCloseTo(33, 1);
+  });
+});
+
+describe('service level: one definition for the live figure and the summary', () => {
+  const rec = (o: Partial<ConversationRecord>): ConversationRecord => ({
+    id: 'x',
+    arrivedAtMs: 0,
+    handedOffAtMs: 0,
+    firstAgentReplyAtMs: null,
+    botAnswered: 0,
+    abandoned: false,
+    ...o,
+  });
+  const opts = { targetSeconds: 30, speed: 60 };
+
+  it('counts a customer still waiting past the target as missed, live and at the end', () => {
+    // One answered in 6 s simulated, two never answered: the old live figure said 100%.
+    const records = [rec({ firstAgentReplyAtMs: 100 }), rec({}), rec({ abandoned: true })];
+    const live = serviceLevelOf(records, { ...opts, nowMs: 10_000 });
+    expect(live).toBeCloseTo(1 / 3, 3);
+    const s = summarise(records, createDeliveryLedger(), {
+      ...opts,
+      messages: 3,
+      nowMs: 10_000,
+      resolvedByAgents: 1,
+      queuedAtEnd: 1,
+    });
+    expect(s.serviceLevel).toBeCloseTo(live, 3);
+  });
+
+  it('leaves a customer who has waited less than the target undecided', () => {
+    const records = [rec({ firstAgentReplyAtMs: 100 }), rec({ handedOffAtMs: 9_900 })];
+    expect(serviceLevelOf(records, { ...opts, nowMs: 10_000 })).toBe(1);
+    expect(serviceLevelOf(records, { ...opts, nowMs: 11_000 })).toBe(0.5);
+  });
+});
+
+describe('Erlang C expectation of a drill', () => {
+  const base = {
+    agents: 8,
+    concurrency: 5,
+    windowMinutes: 10,
+    handleMinutes: 4,
+    responseSeconds: 20,
+    targetSeconds: 30,
+  };
+
+  it('is near 1 for ample slots, falls as load nears capacity, and 0 past it', () => {
+    const light = expectServiceLevel({ ...base, handedOff: 20 });
+    expect(light.servers).toBe(40);
+    expect(light.ahtSeconds).toBe(260);
+    // The greeting alone (median 20 s, σ 0.5) misses 30 s for about a fifth of the chats.
+    expect(light.serviceLevel).toBeGreaterThan(0.7);
+    expect(light.serviceLevel).toBeLessThan(0.9);
+    const heavy = expectServiceLevel({ ...base, handedOff: 88 });
+    expect(heavy.serviceLevel).toBeLessThan(light.serviceLevel);
+    expect(expectServiceLevel({ ...base, handedOff: 200 }).serviceLevel).toBe(0);
+    expect(light.floor).toBeCloseTo(light.serviceLevel - 0.15, 3);
+  });
+});
+
+describe('the simulator HTTP client', () => {
+  it('sends no JSON content type on a request without a body (a strict server refuses it)', async () => {
+    const seen: (string | undefined)[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers['content-type']);
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await requestJson(`${url}/resolve`, { method: 'POST', token: 't' });
+      await requestJson(`${url}/status`, { method: 'PUT', token: 't', body: '{"status":"online"}' });
+    } finally {
+      server.close();
+    }
+    expect(seen).toEqual([undefined, 'application/json']);
   });
 });

@@ -295,7 +295,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--from <HH:MM>', 'simulated window start', '00:00')
     .option('--to <HH:MM>', 'simulated window end', '00:30')
     .option('--agents <n>', 'simulated agents in the drill organisation', '8')
-    .option('--concurrency <k>', 'chats per agent', '5')
+    .option('--concurrency <k>', 'chats per agent (also the staffing of the Erlang C expectation)', '5')
     .option('--patience <min>', 'mean customer patience waiting for a human (simulated minutes)', '3')
     .option('--handle <min>', 'median handle time per conversation (simulated minutes)', '4')
     .option('--response <sec>', 'median agent response time (simulated seconds)', '20')
@@ -369,6 +369,7 @@ export function registerSimulateCommand(program: Command): void {
           agentResponseSeconds: num('response', f.response, 1),
           customerThinkSeconds: 20,
           targetSeconds: num('target-seconds', f.targetSeconds, 1),
+          concurrency: num('concurrency', f.concurrency, 1, 20),
           onProgress: (p) => {
             const every = process.stderr.isTTY ? 1000 : 5000;
             if (Date.now() - lastPrint < every) return;
@@ -386,6 +387,7 @@ export function registerSimulateCommand(program: Command): void {
           log(`report written to ${f.report}`);
         }
         const s = result.summary;
+        const e = s.expected;
         if (f.json) process.stdout.write(`${JSON.stringify(s)}\n`);
         else {
           process.stdout.write(
@@ -397,6 +399,13 @@ export function registerSimulateCommand(program: Command): void {
               `service level     ${(s.serviceLevel * 100).toFixed(1)}% (first reply ≤ ${f.targetSeconds}s)`,
               `avg wait          ${s.avgWaitSeconds}s`,
               `abandoned         ${s.abandoned}`,
+              `resolved by agents ${s.resolvedByAgents}`,
+              `queued at the end ${s.queuedAtEnd}`,
+              ...(e
+                ? [
+                    `Erlang C expects  ${(e.serviceLevel * 100).toFixed(1)}% for ${e.servers} chat slots, ${e.arrivalsPerHour} hand-offs/h, AHT ${e.ahtSeconds}s, transport ${e.latencySeconds}s`,
+                  ]
+                : []),
               `lost              ${s.lost}`,
               `duplicated        ${s.duplicated}`,
               '',

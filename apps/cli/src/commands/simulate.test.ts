@@ -38,7 +38,9 @@ describe('peakdesk simulate', () => {
       join(dir, 'data'),
     ]);
     expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number>;
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, number> & {
+      expected: { servers: number; serviceLevel: number };
+    };
     expect(Object.keys(summary).sort()).toEqual(
       [
         'abandoned',
@@ -46,12 +48,19 @@ describe('peakdesk simulate', () => {
         'botResolvedShare',
         'conversations',
         'duplicated',
+        'expected',
         'handedOff',
         'lost',
         'messages',
+        'queuedAtEnd',
+        'resolvedByAgents',
         'serviceLevel',
       ].sort(),
     );
+    // The simulated agents resolve their chats and leave no queue behind.
+    expect(summary.resolvedByAgents).toBeGreaterThan(0);
+    expect(summary.queuedAtEnd).toBe(0);
+    expect(summary.expected.servers).toBe(6 * 5);
     expect(summary.conversations).toBeGreaterThan(5);
     expect(summary.messages).toBeGreaterThan(summary.conversations!);
     expect(summary.lost).toBe(0);
