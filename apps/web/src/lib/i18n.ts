@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
+import { labelsEn, labelsZhCN } from './i18n-labels.ts';
 
 /** zh-CN is the source dictionary: every key must exist here, and `en` is checked against it. */
 const zhCN = {
@@ -567,6 +568,7 @@ const zhCN = {
   'admin.audit.target': '对象',
   'admin.audit.detail': '详情',
   'admin.audit.system': '系统',
+  ...labelsZhCN,
 } as const;
 
 type TMessageKey = keyof typeof zhCN;
@@ -1143,6 +1145,7 @@ const en: TDictionary = {
   'admin.audit.target': 'Target',
   'admin.audit.detail': 'Detail',
   'admin.audit.system': 'System',
+  ...labelsEn,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -1167,7 +1170,8 @@ function readStoredLanguage(): TLanguage {
 
 // A module-level store instead of a context: the language is global, and this keeps lib/ free of JSX.
 let currentLanguage: TLanguage = readStoredLanguage();
-document.documentElement.lang = currentLanguage;
+// Guarded so the dictionaries can be loaded outside a browser (the label tests).
+if (typeof document !== 'undefined') document.documentElement.lang = currentLanguage;
 const listeners = new Set<() => void>();
 
 function setLanguage(language: TLanguage): void {
@@ -1204,6 +1208,24 @@ function translate(language: TLanguage, key: TMessageKey, params?: Record<string
     return value === undefined ? whole : String(value);
   });
 }
+
+/** Whether a key built at run time (`error.${code}`) has a text; both dictionaries have the same keys. */
+export function hasMessage(key: string): key is TMessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
+/** The label of an identifier the server sends (`wf.method.${name}`), or the identifier when it has none. */
+export function labelOf(key: string, fallback: string): string {
+  return hasMessage(key) ? translate(currentLanguage, key) : fallback;
+}
+
+/** The text in the current language, for helpers called outside a component (error texts). */
+export function translateCurrent(key: TMessageKey, params?: Record<string, string | number>): string {
+  return translate(currentLanguage, key, params);
+}
+
+/** Both dictionaries, for the tests that check every identifier the server sends has a label. */
+export const DICTIONARIES: Readonly<Record<TLanguage, Readonly<Record<string, string>>>> = dictionaries;
 
 export function useI18n(): { t: TTranslate; language: TLanguage; setLanguage: (l: TLanguage) => void } {
   const language = useSyncExternalStore(subscribe, getLanguage, getLanguage);

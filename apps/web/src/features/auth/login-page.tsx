@@ -3,6 +3,7 @@ import { Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { ApiError } from '../../lib/api-client.ts';
+import { apiErrorText } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { AuthCard } from './auth-card.tsx';
 import { useSession } from './session-context.tsx';
@@ -32,9 +33,9 @@ export function LoginPage() {
     } catch (cause) {
       const apiError = cause instanceof ApiError ? cause : null;
       if (apiError?.field === 'email' || apiError?.field === 'password') {
-        form.setFields([{ name: apiError.field, errors: [apiError.message] }]);
+        form.setFields([{ name: apiError.field, errors: [apiErrorText(apiError, { isBesideField: true })] }]);
       } else {
-        setError(apiError?.message ?? t('login.failed'));
+        setError(apiError ? apiErrorText(apiError) : t('login.failed'));
       }
     } finally {
       setIsSubmitting(false);

@@ -19,7 +19,7 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { formatDateTime, useI18n } from '../../lib/i18n.ts';
+import { formatDateTime, labelOf, useI18n } from '../../lib/i18n.ts';
 import { adminApi, type TAdminStore } from '../admin/admin-api.ts';
 import { useMe } from '../auth/session-context.tsx';
 import { knowledgeApi } from './knowledge-api.ts';
@@ -440,7 +440,7 @@ function TryTab({ stores }: { stores: TAdminStore[] }) {
             columns={[
               { title: t('kb.faq.id'), dataIndex: 'faqId', width: 90 },
               { title: t('kb.faq.question'), dataIndex: 'question' },
-              { title: 'variant', dataIndex: 'variant' },
+              { title: t('kb.try.variant'), dataIndex: 'variant' },
               {
                 title: t('kb.try.score'),
                 dataIndex: 'score',
@@ -456,10 +456,18 @@ function TryTab({ stores }: { stores: TAdminStore[] }) {
             rowKey="name"
             dataSource={result.why.features}
             columns={[
-              { title: 'feature', dataIndex: 'name' },
-              { title: 'value', dataIndex: 'value', render: (v: number) => v.toFixed(3) },
-              { title: 'weight', dataIndex: 'weight', render: (v: number) => v.toFixed(3) },
-              { title: '=', dataIndex: 'contribution', render: (v: number) => v.toFixed(3) },
+              {
+                title: t('kb.try.feature'),
+                dataIndex: 'name',
+                render: (name: string) => labelOf(`kb.feature.${name}`, name),
+              },
+              { title: t('kb.try.value'), dataIndex: 'value', render: (v: number) => v.toFixed(3) },
+              { title: t('kb.try.weight'), dataIndex: 'weight', render: (v: number) => v.toFixed(3) },
+              {
+                title: t('kb.try.contribution'),
+                dataIndex: 'contribution',
+                render: (v: number) => v.toFixed(3),
+              },
             ]}
           />
         </div>
