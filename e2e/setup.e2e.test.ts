@@ -21,7 +21,7 @@ describe('first run in real Chromium', () => {
     await stranger.getByTestId('setup-submit').click();
     await expect
       .poll(() => stranger.locator('.ant-form-item-explain-error').allTextContents())
-      .toContain('is not the setup token printed by `peakdesk start`');
+      .toContain('设置令牌不对：请使用 peakdesk start 控制台里打印的链接');
 
     // The owner opens the link printed at start; the token is already filled in and not shown.
     const page = await fx.newPage();
@@ -32,10 +32,8 @@ describe('first run in real Chromium', () => {
     await page.getByTestId('setup-email').fill('owner@bear.example');
     await page.getByTestId('setup-password').fill('short');
     await page.getByTestId('setup-submit').click();
-    // The server's rule, named next to its field.
-    await page
-      .locator('.ant-form-item-explain-error', { hasText: 'must be at least 8 characters' })
-      .waitFor();
+    // The server's rule, translated next to its field.
+    await page.locator('.ant-form-item-explain-error', { hasText: '至少 8 个字符' }).waitFor();
     await page.getByTestId('setup-password').fill('bear-secret-1');
     await page.getByTestId('setup-submit').click();
     await page.getByTestId('status-switch').waitFor();
