@@ -5,6 +5,7 @@ import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { CallerResolvers } from './http/auth.ts';
+import { scopeOf } from './http/scope.ts';
 import { createTimers } from './jobs/timers.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -71,7 +72,7 @@ export async function createServices(
     knowledge,
     accounts: accounts.repo,
     audit,
-    findQuickReply: (caller, id) => quickReplies.repo.getVisible(caller.orgId, caller.userId, id),
+    findQuickReply: (caller, id) => quickReplies.repo.getVisible(scopeOf(caller), caller.userId, id),
   });
   // The bot answers customer messages of conversations in status `bot`, after they were stored.
   bot.listen(bus);

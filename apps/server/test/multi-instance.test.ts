@@ -10,6 +10,7 @@ import {
   spawnServer,
 } from '../../../bench/lib/server-process.ts';
 import { call, seedLoadTenant, setStatus, startVisitor } from '../../../bench/lib/tenant-api.ts';
+import { createChatRepository } from '../src/modules/chat/chat.repository.ts';
 
 /**
  * Two `peakdesk start` processes on one PostgreSQL database and one Redis: a customer on instance A
@@ -151,6 +152,64 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)(`two instances on PostgreSQL + Redi
     await waitUntil('agent on B sees the customer read', () =>
       agentReads.some((e) => e.readerType === 'customer' && e.seq === lastSeq),
     );
+    customer.close();
+    agent.close();
+  }, 60_000);
+
+  it('a resend of a message stored but never pushed reaches the agent on the other instance', async () => {
+    const t = await seedLoadTenant(a.url, { agents: 1, cap: 3 });
+    const agentUser = t.agents[0]!;
+    const agent = connect(b.url, { token: agentUser.token });
+    const agentGot: TMessage[] = [];
+    agent.on('message', (m) => agentGot.push(m));
+    await waitUntil('agent connected', () => agent.connected);
+    await setStatus(b.url, agentUser.token, 'online');
+    const v = await startVisitor(a.url, t.storeId);
+    const customer = connect(a.url, { visitorToken: v.visitorToken });
+    await waitUntil('customer connected', () => customer.connected);
+    const conv = await customer.openConversation();
+    await waitUntil('assigned', async () => {
+      const [r] = await queryRows<{ assignee_id: string | null }>(
+        db.db,
+        sql`SELECT assignee_id FROM conversations WHERE id = ${conv.id}`,
+      );
+      return r?.assignee_id === agentUser.id;
+    });
+    await agent.watch(conv.id);
+    // What an instance killed between its commit and its push leaves behind: the row, no push.
+    const [org] = await queryRows<{ org_id: string }>(
+      db.db,
+      sql`SELECT org_id FROM conversations WHERE id = ${conv.id}`,
+    );
+    const [stored] = await createChatRepository(db.db).insertMessages([
+      {
+        orgId: org!.org_id,
+        conversationId: conv.id,
+        senderType: 'customer',
+        senderId: null,
+        clientId: 'w-killed-1',
+        type: 'text',
+        body: '付款了，什么时候发货？',
+        attachmentId: null,
+      },
+    ]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(agentGot.some((m) => m.id === stored!.id)).toBe(false);
+    // The customer's client resends it to instance A (no ack came back from the dead one).
+    const ack = await customer.send({
+      conversationId: conv.id,
+      type: 'text',
+      body: '付款了，什么时候发货？',
+      clientId: 'w-killed-1',
+    });
+    expect(ack.id).toBe(stored!.id);
+    // A publishes it again; Redis carries it to B, where the agent is (no resync timer on this client).
+    await waitUntil(
+      'agent on B got the resent message',
+      () => agentGot.some((m) => m.id === stored!.id),
+      5_000,
+    );
+    expect(agentGot.filter((m) => m.id === stored!.id)).toHaveLength(1);
     customer.close();
     agent.close();
   }, 60_000);

@@ -346,7 +346,12 @@ class PeakDeskWidget {
     );
     localStorage.setItem(key, this.session.visitorToken);
     if (this.session.store.greeting) this.addSystemLine(this.session.store.greeting);
-    const client = new ChatClient({ url: this.o.base, auth: { visitorToken: this.session.visitorToken } });
+    const client = new ChatClient({
+      url: this.o.base,
+      auth: { visitorToken: this.session.visitorToken },
+      // Heals a lost push without a reconnect; one small request per customer, so not too often.
+      resyncIntervalMs: 30_000,
+    });
     this.client = client;
     client.on('message', (m) => this.render(m));
     client.on('conversation', (c) => this.onConversation(c));

@@ -2,6 +2,7 @@ import type {
   TAck,
   TClientToServerEvents,
   TConversation,
+  TConversationHead,
   TMessage,
   TSenderType,
   TServerToClientEvents,
@@ -14,7 +15,11 @@ import { io, type Socket } from 'socket.io-client';
  *   it; after a reconnect the outbox is resent (the server stores each client id once);
  * - incoming: messages carry a per-conversation sequence number; a message is delivered only if its
  *   seq is above the last one delivered, and a jump triggers a sync of what was missed, so every
- *   message reaches the listener exactly once, in order, across reconnects.
+ *   message reaches the listener exactly once, in order, across reconnects;
+ * - periodic resync (`resyncIntervalMs`): a push can be lost without a reconnect (the instance that
+ *   stored a message died before pushing it, and the sender's resend went elsewhere); every interval
+ *   the client asks for the last seq of what it watches (one small request) and syncs only the
+ *   conversations that moved past what it has.
  */
 export type ChatClientOptions = {
   url: string;
@@ -22,6 +27,8 @@ export type ChatClientOptions = {
   /** Default ['websocket']; browsers behind odd proxies may need polling first. */
   transports?: ('websocket' | 'polling')[];
   ackTimeoutMs?: number;
+  /** Ask for the watched conversations' last seq this often and sync those behind; 0 (default) = never. */
+  resyncIntervalMs?: number;
 };
 
 export type SendRequest =
@@ -92,8 +99,10 @@ export class ChatClient {
   private flushing = false;
   private closed = false;
   private readonly ackTimeoutMs: number;
+  private readonly resyncTimer: ReturnType<typeof setInterval> | null = null;
+  private checkingHeads = false;
   /** Counters for tests and the simulator: how often the protocol had to repair something. */
-  readonly stats = { sent: 0, acked: 0, resent: 0, duplicatesDropped: 0, syncs: 0 };
+  readonly stats = { sent: 0, acked: 0, resent: 0, duplicatesDropped: 0, syncs: 0, headChecks: 0 };
 
   constructor(opts: ChatClientOptions) {
     this.ackTimeoutMs = opts.ackTimeoutMs ?? 10_000;
@@ -119,6 +128,12 @@ export class ChatClient {
     this.socket.on('conversation:updated', (c) => this.emit('conversation', c));
     this.socket.on('typing', (e) => this.emit('typing', e));
     this.socket.on('read', (e) => this.emit('read', e));
+    if (opts.resyncIntervalMs && opts.resyncIntervalMs > 0) {
+      const timer = setInterval(() => void this.checkHeads(), opts.resyncIntervalMs);
+      // In Node (simulator, tests) the timer alone must not keep the process alive.
+      (timer as { unref?: () => void }).unref?.();
+      this.resyncTimer = timer;
+    }
   }
 
   on<K extends keyof Events>(event: K, listener: Events[K]): () => void {
@@ -180,6 +195,7 @@ export class ChatClient {
 
   close(): void {
     this.closed = true;
+    if (this.resyncTimer) clearInterval(this.resyncTimer);
     this.socket.close();
     for (const p of this.outbox.splice(0))
       p.reject(new SendError('closed', 'client closed before the message was acknowledged'));
@@ -246,6 +262,29 @@ export class ChatClient {
     return p;
   }
 
+  /** One round of the periodic resync: sync the watched conversations the server is ahead on. */
+  private async checkHeads(): Promise<void> {
+    if (this.checkingHeads || this.closed || !this.socket.connected || this.lastSeq.size === 0) return;
+    this.checkingHeads = true;
+    try {
+      const ids = [...this.lastSeq.keys()];
+      for (let i = 0; i < ids.length; i += 500) {
+        this.stats.headChecks++;
+        const heads = await this.request<TConversationHead[]>('sync:heads', {
+          conversationIds: ids.slice(i, i + 500),
+        });
+        for (const h of heads) {
+          const last = this.lastSeq.get(h.conversationId);
+          if (last !== undefined && h.lastSeq > last) void this.sync(h.conversationId);
+        }
+      }
+    } catch (e) {
+      this.emit('error', { code: 'sync_failed', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      this.checkingHeads = false;
+    }
+  }
+
   private async resume(): Promise<void> {
     await Promise.all([...this.lastSeq.keys()].map((id) => this.sync(id)));
     void this.flush();
@@ -289,7 +328,7 @@ export class ChatClient {
     }
   }
 
-  private async request<T>(event: 'sync' | 'conversation:open', payload: unknown): Promise<T> {
+  private async request<T>(event: 'sync' | 'sync:heads' | 'conversation:open', payload: unknown): Promise<T> {
     const r = (await this.socket.timeout(this.ackTimeoutMs).emitWithAck(event, payload)) as TAck<T>;
     if (!r.ok) throw new SendError(r.error.code, r.error.message);
     return r.data;

@@ -96,6 +96,60 @@ export const ZCreateTokenRequest = z.object({ name: z.string().trim().min(1).max
 /** The plain token is shown once, at creation. */
 export const ZCreatedToken = ZApiToken.extend({ token: z.string() });
 
+/**
+ * Every action the audit log records, and the kinds of thing it records them on. The server's `record`
+ * only takes these, and the web app has a label for each (a test checks both dictionaries).
+ */
+export const AUDIT_ACTIONS = [
+  'article.create',
+  'article.delete',
+  'article.update',
+  'bot.settings',
+  'customer.routing_flags',
+  'drill.create',
+  'faq.create',
+  'faq.delete',
+  'faq.import',
+  'faq.update',
+  'group.create',
+  'group.update',
+  'quick_reply.create',
+  'quick_reply.delete',
+  'quick_reply.update',
+  'routing.group.update',
+  'routing.leave_message.update',
+  'routing.rule.create',
+  'routing.rule.delete',
+  'routing.rule.update',
+  'store.create',
+  'store.update',
+  'token.create',
+  'token.revoke',
+  'user.create',
+  'user.update',
+  'workforce_history.import',
+  'workforce_plan.create',
+  'workforce_plan.publish',
+  'workforce_plan.version',
+] as const;
+export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_TARGET_TYPES = [
+  'api_token',
+  'article',
+  'customer',
+  'faq',
+  'group',
+  'leave_message',
+  'organization',
+  'quick_reply',
+  'routing_rule',
+  'store',
+  'user',
+  'workforce_history',
+  'workforce_plan',
+] as const;
+export type TAuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
 export const ZAuditEntry = z.object({
   id: z.number(),
   actorId: ZId.nullable(),

@@ -136,6 +136,13 @@ export type TWidgetSession = z.infer<typeof ZWidgetSession>;
 
 // ---- realtime events ----
 export const ZSyncRequest = z.object({ conversationId: ZId, afterSeq: z.number().int().min(0) });
+/**
+ * The periodic resync of a client: the last seq of each conversation it watches, so it syncs only
+ * those that moved past what it has (a push lost when an instance died heals without a reconnect).
+ * Conversations the caller may not read are left out of the answer.
+ */
+export const ZSyncHeadsRequest = z.object({ conversationIds: z.array(ZId).max(500) });
+export type TConversationHead = { conversationId: string; lastSeq: number };
 export const ZTypingEvent = z.object({ conversationId: ZId, isTyping: z.boolean() });
 export const ZReadEvent = z.object({ conversationId: ZId, seq: z.number().int().min(0) });
 
@@ -162,6 +169,7 @@ export type TClientToServerEvents = {
   'message:send': (req: unknown, ack: (r: TAck<TMessage>) => void) => void;
   'conversation:open': (req: unknown, ack: (r: TAck<TConversation>) => void) => void;
   sync: (req: unknown, ack: (r: TAck<{ messages: TMessage[]; hasMore: boolean }>) => void) => void;
+  'sync:heads': (req: unknown, ack: (r: TAck<TConversationHead[]>) => void) => void;
   typing: (req: unknown) => void;
   read: (req: unknown, ack?: (r: TAck<null>) => void) => void;
 };

@@ -27,7 +27,11 @@ export function registerKbCommand(program: Command): void {
         const tenant = await standalone.resolveTenant(o.store);
         if (!tenant) throw new CliError(`--store: no store with id "${o.store}"`);
         const result = await standalone.knowledge
-          .importFile(tenant.orgId, data, { format, source: file, storeId: tenant.storeId })
+          .importFile({ orgId: tenant.orgId, storeIds: 'all' }, data, {
+            format,
+            source: file,
+            storeId: tenant.storeId,
+          })
           .catch(rethrowDomainError);
         if (o.json)
           process.stdout.write(

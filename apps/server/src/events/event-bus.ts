@@ -6,6 +6,8 @@ import type { TConversation, TMessage, TQueuePosition, TTransferNotice } from '@
  */
 export type DomainEvents = {
   'message.created': { orgId: string; message: TMessage; conversation: ConversationRef };
+  /** A resend hit a stored message: push it again (its first push may have died with an instance). */
+  'message.redelivered': { orgId: string; message: TMessage; conversation: ConversationRef };
   'conversation.updated': { orgId: string; conversation: TConversation; previousAssigneeId: string | null };
   'agent.status_changed': { orgId: string; userId: string; status: 'online' | 'paused' | 'offline' | 'away' };
   /** A group's queue changed: every waiting customer's place and expected wait. */
@@ -13,6 +15,8 @@ export type DomainEvents = {
   /** A chat was transferred to an agent or a group, with the sender's note. */
   'routing.transfer_notice': {
     orgId: string;
+    /** The conversation's store: a group notice goes only to the members who serve it. */
+    storeId: string;
     toUserId: string | null;
     toGroupId: string | null;
     notice: TTransferNotice;

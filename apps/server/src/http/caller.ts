@@ -1,7 +1,7 @@
 import type { TRole } from '@peakdesk/contracts';
 import { DomainError, forbidden } from './domain-error.ts';
 
-/** Who is asking. Every service call takes one; every query is scoped by its orgId. */
+/** Who is asking. Every service call takes one; `scopeOf(caller)` (http/scope.ts) scopes its queries. */
 export type UserCaller = {
   kind: 'user';
   userId: string;
@@ -15,10 +15,6 @@ export type UserCaller = {
 };
 export type CustomerCaller = { kind: 'customer'; customerId: string; storeId: string; orgId: string };
 export type Caller = UserCaller | CustomerCaller;
-
-export function canAccessStore(caller: UserCaller, storeId: string): boolean {
-  return caller.storeIds === null || caller.storeIds.includes(storeId);
-}
 
 export function requireRole(caller: Caller, ...roles: TRole[]): UserCaller {
   if (caller.kind !== 'user') throw forbidden('agents only');

@@ -7,6 +7,7 @@ import {
   ZHistoryQuery,
   ZReadEvent,
   ZSendMessageRequest,
+  ZSyncHeadsRequest,
   ZSyncRequest,
   ZTypingEvent,
 } from '@peakdesk/contracts';
@@ -15,10 +16,11 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
 import { type ZodType, z } from 'zod';
-import type { EventBus } from '../events/event-bus.ts';
+import type { DomainEvents, EventBus } from '../events/event-bus.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
 import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
+import { type Scope, scopeOf } from '../http/scope.ts';
 import { scrubText } from '../http/text-guard.ts';
 import type { Services } from '../services.ts';
 import { TokenBucket } from './token-bucket.ts';
@@ -35,12 +37,46 @@ const ZOpenRequest = z.object({
 });
 type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
 
-const rooms = {
+/**
+ * Rooms follow the caller's scope (`http/scope.ts`): staff traffic of a store goes to that store's
+ * rooms and to the org-wide rooms, so a supervisor or agent limited to store X never receives store
+ * Y's messages, conversation updates, transfers or status pushes. Org-wide staff (admins) join the
+ * org-wide rooms only; store-limited staff join one room per store of theirs.
+ */
+export const rooms = {
   customer: (id: string) => `c:${id}`,
   user: (id: string) => `u:${id}`,
-  supervisors: (orgId: string) => `o:${orgId}:sup`,
-  group: (id: string) => `g:${id}`,
+  /** Org-wide supervisors and admins. */
+  orgSupervisors: (orgId: string) => `o:${orgId}:sup`,
+  /** Supervisors limited to stores, one room per store. */
+  storeSupervisors: (storeId: string) => `s:${storeId}:sup`,
+  /** Org-wide members of a skill group. */
+  orgGroup: (groupId: string) => `g:${groupId}`,
+  /** Members of a skill group limited to stores, one room per (group, store). */
+  storeGroup: (groupId: string, storeId: string) => `g:${groupId}:s:${storeId}`,
 };
+/** Where the supervisors who may see a store's traffic are. */
+const supervisorsOf = (orgId: string, storeId: string) => [
+  rooms.orgSupervisors(orgId),
+  rooms.storeSupervisors(storeId),
+];
+/** Where the members of a group who may see a store's traffic are. */
+const groupOf = (groupId: string, storeId: string) => [
+  rooms.orgGroup(groupId),
+  rooms.storeGroup(groupId, storeId),
+];
+/** The rooms a staff socket joins for its scope. */
+function staffRooms(scope: Scope, role: string, groupIds: readonly string[]): string[] {
+  const out: string[] = [];
+  const stores = scope.storeIds;
+  if (role !== 'agent')
+    out.push(
+      ...(stores === 'all' ? [rooms.orgSupervisors(scope.orgId)] : stores.map(rooms.storeSupervisors)),
+    );
+  for (const g of groupIds)
+    out.push(...(stores === 'all' ? [rooms.orgGroup(g)] : stores.map((st) => rooms.storeGroup(g, st))));
+  return out;
+}
 
 export type RealtimeGateway = {
   io: Server<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
@@ -176,6 +212,9 @@ export async function createRealtimeGateway(opts: {
   const onSync = handle(ZSyncRequest, async (caller, req) =>
     s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
   );
+  const onSyncHeads = handle(ZSyncHeadsRequest, async (caller, req) =>
+    s.chat.conversationHeads(caller, req.conversationIds),
+  );
   const onOpen = handle(ZOpenRequest, async (caller, req) => {
     if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
     return s.chat.openConversation(caller, req.entry, req.firstMessage);
@@ -202,11 +241,11 @@ export async function createRealtimeGateway(opts: {
     Reflect.set(socket.conn, 'request', null);
     const caller = socket.data.caller;
     if (caller.kind === 'customer') void socket.join(rooms.customer(caller.customerId));
-    else {
-      void socket.join(rooms.user(caller.userId));
-      for (const g of caller.groupIds) void socket.join(rooms.group(g));
-      if (caller.role !== 'agent') void socket.join(rooms.supervisors(caller.orgId));
-    }
+    else
+      void socket.join([
+        rooms.user(caller.userId),
+        ...staffRooms(scopeOf(caller), caller.role, caller.groupIds),
+      ]);
     // Presence for routing: agents heartbeat through the db; a waiting customer who stays away abandons.
     if (caller.kind === 'customer') void presence(s.routing.customerConnected(caller.customerId));
     else void presence(s.routing.agentConnected(caller.userId));
@@ -227,6 +266,7 @@ export async function createRealtimeGateway(opts: {
     socket.on('disconnect', onDisconnect);
     socket.on('message:send', onSend);
     socket.on('sync', onSync);
+    socket.on('sync:heads', onSyncHeads);
     socket.on('conversation:open', onOpen);
     socket.on('typing', onTyping);
     socket.on('read', onRead);
@@ -247,14 +287,13 @@ export async function createRealtimeGateway(opts: {
       else target.emit('message:batch', messages);
     }
   };
-  bus.subscribe('message.created', ({ orgId, message, conversation: c }) => {
+  const pushMessage = ({ orgId, message, conversation: c }: DomainEvents['message.created']) => {
     const origin = originSocket.get(originKey(message.conversationId, message.clientId));
     if (message.senderType === 'customer' && origin)
       io.to(rooms.customer(c.customerId)).except(origin).emit('message:new', message);
     else io.to(rooms.customer(c.customerId)).emit('message:new', message);
-    const to = c.assigneeId
-      ? [rooms.supervisors(orgId), rooms.user(c.assigneeId)]
-      : [rooms.supervisors(orgId)];
+    const to = supervisorsOf(orgId, c.storeId);
+    if (c.assigneeId) to.push(rooms.user(c.assigneeId));
     // Customer sockets are never in staff rooms: only an agent's own send needs excluding there.
     const except = message.senderType === 'customer' ? undefined : origin;
     const key = `${to.join('|')}|${except ?? ''}`;
@@ -262,18 +301,20 @@ export async function createRealtimeGateway(opts: {
     if (pending) pending.messages.push(message);
     else staffPushes.set(key, { to, except, messages: [message] });
     staffFlush ??= setImmediate(flushStaff);
-  });
+  };
+  bus.subscribe('message.created', pushMessage);
+  bus.subscribe('message.redelivered', pushMessage);
   bus.subscribe('conversation.updated', ({ orgId, conversation: c, previousAssigneeId }) => {
-    const to = [rooms.customer(c.customerId), rooms.supervisors(orgId)];
+    const to = [rooms.customer(c.customerId), ...supervisorsOf(orgId, c.storeId)];
     if (c.assigneeId) to.push(rooms.user(c.assigneeId));
     if (previousAssigneeId && previousAssigneeId !== c.assigneeId) to.push(rooms.user(previousAssigneeId));
-    if (c.groupId) to.push(rooms.group(c.groupId));
+    if (c.groupId) to.push(...groupOf(c.groupId, c.storeId));
     io.to(to).emit('conversation:updated', c);
   });
   bus.subscribe('typing.changed', ({ orgId, conversation: c, senderType, isTyping }) => {
     const to =
       senderType === 'customer'
-        ? [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])]
+        ? [...supervisorsOf(orgId, c.storeId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])]
         : [rooms.customer(c.customerId)];
     io.to(to).emit('typing', { conversationId: c.id, senderType, isTyping });
   });
@@ -281,18 +322,24 @@ export async function createRealtimeGateway(opts: {
     const to =
       readerType === 'agent'
         ? [rooms.customer(c.customerId)]
-        : [rooms.supervisors(orgId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])];
+        : [...supervisorsOf(orgId, c.storeId), ...(c.assigneeId ? [rooms.user(c.assigneeId)] : [])];
     io.to(to).emit('read', { conversationId: c.id, readerType, seq });
   });
   bus.subscribe('queue.positions', ({ positions }) => {
     for (const { customerId, ...p } of positions) io.to(rooms.customer(customerId)).emit('queue:position', p);
   });
-  bus.subscribe('routing.transfer_notice', ({ toUserId, toGroupId, notice }) => {
-    const to = toUserId ? rooms.user(toUserId) : toGroupId ? rooms.group(toGroupId) : null;
+  bus.subscribe('routing.transfer_notice', ({ storeId, toUserId, toGroupId, notice }) => {
+    const to = toUserId ? [rooms.user(toUserId)] : toGroupId ? groupOf(toGroupId, storeId) : null;
     if (to) io.to(to).emit('routing:transfer', notice);
   });
-  bus.subscribe('agent.status_changed', ({ orgId, userId, status }) => {
-    io.to([rooms.supervisors(orgId), rooms.user(userId)]).emit('agent:status', { userId, status });
+  // An agent's status goes to the supervisors of the agent's stores (rare: one lookup per change).
+  bus.subscribe('agent.status_changed', async ({ orgId, userId, status }) => {
+    const user = await s.accounts.repo.getUser(orgId, userId);
+    const stores = user?.role === 'admin' ? [] : (user?.storeIds ?? []);
+    io.to([rooms.orgSupervisors(orgId), rooms.user(userId), ...stores.map(rooms.storeSupervisors)]).emit(
+      'agent:status',
+      { userId, status },
+    );
   });
 
   return {

@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
+import { labelsEn, labelsZhCN } from './i18n-labels.ts';
 
 /** zh-CN is the source dictionary: every key must exist here, and `en` is checked against it. */
 const zhCN = {
@@ -270,6 +271,7 @@ const zhCN = {
   'kb.faq.enabled': '启用',
   'kb.faq.search': '搜索问题、答案或编号',
   'kb.faq.import': '导入 CSV/XLSX',
+  'kb.faq.importStore': '导入到店铺',
   'kb.faq.export': '导出',
   'kb.faq.imported': '已导入 {total} 条（新增 {created}，更新 {updated}）',
   'kb.faq.new': '新建 FAQ',
@@ -573,6 +575,7 @@ const zhCN = {
   'admin.audit.target': '对象',
   'admin.audit.detail': '详情',
   'admin.audit.system': '系统',
+  ...labelsZhCN,
 } as const;
 
 type TMessageKey = keyof typeof zhCN;
@@ -850,6 +853,7 @@ const en: TDictionary = {
   'kb.faq.enabled': 'Enabled',
   'kb.faq.search': 'Search question, answer or ID',
   'kb.faq.import': 'Import CSV/XLSX',
+  'kb.faq.importStore': 'Import for store',
   'kb.faq.export': 'Export',
   'kb.faq.imported': 'Imported {total} entries ({created} new, {updated} updated)',
   'kb.faq.new': 'New FAQ',
@@ -1156,6 +1160,7 @@ const en: TDictionary = {
   'admin.audit.target': 'Target',
   'admin.audit.detail': 'Detail',
   'admin.audit.system': 'System',
+  ...labelsEn,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -1180,7 +1185,8 @@ function readStoredLanguage(): TLanguage {
 
 // A module-level store instead of a context: the language is global, and this keeps lib/ free of JSX.
 let currentLanguage: TLanguage = readStoredLanguage();
-document.documentElement.lang = currentLanguage;
+// Guarded so the dictionaries can be loaded outside a browser (the label tests).
+if (typeof document !== 'undefined') document.documentElement.lang = currentLanguage;
 const listeners = new Set<() => void>();
 
 function setLanguage(language: TLanguage): void {
@@ -1217,6 +1223,24 @@ function translate(language: TLanguage, key: TMessageKey, params?: Record<string
     return value === undefined ? whole : String(value);
   });
 }
+
+/** Whether a key built at run time (`error.${code}`) has a text; both dictionaries have the same keys. */
+export function hasMessage(key: string): key is TMessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
+/** The label of an identifier the server sends (`wf.method.${name}`), or the identifier when it has none. */
+export function labelOf(key: string, fallback: string): string {
+  return hasMessage(key) ? translate(currentLanguage, key) : fallback;
+}
+
+/** The text in the current language, for helpers called outside a component (error texts). */
+export function translateCurrent(key: TMessageKey, params?: Record<string, string | number>): string {
+  return translate(currentLanguage, key, params);
+}
+
+/** Both dictionaries, for the tests that check every identifier the server sends has a label. */
+export const DICTIONARIES: Readonly<Record<TLanguage, Readonly<Record<string, string>>>> = dictionaries;
 
 export function useI18n(): { t: TTranslate; language: TLanguage; setLanguage: (l: TLanguage) => void } {
   const language = useSyncExternalStore(subscribe, getLanguage, getLanguage);

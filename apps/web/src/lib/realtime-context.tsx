@@ -26,7 +26,9 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     // WebSocket only (the client's default): no sticky sessions needed behind several server instances.
-    const client = new ChatClient({ url: window.location.origin, auth: {} });
+    // Every 5 s the watched conversations' last seq is checked, so a push lost when a server
+    // instance died is healed without waiting for a reconnect (one small request per agent).
+    const client = new ChatClient({ url: window.location.origin, auth: {}, resyncIntervalMs: 5_000 });
     const setConnection = (connection: TConnectionState) =>
       setValue((prev) =>
         prev.client === client && prev.connection === connection ? prev : { client, connection },

@@ -22,11 +22,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerOf, SESSION_COOKIE, userOf } from '../../http/auth.ts';
+import { DomainError } from '../../http/domain-error.ts';
+import { type LoginThrottle, sendRefusal } from '../../http/throttle.ts';
 import type { Services } from '../../services.ts';
 
 const ZIdParams = z.object({ id: ZId });
 
-export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
+export function registerAccountsRoutes(app: FastifyInstance, s: Services, throttle: LoginThrottle) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const user = (req: Parameters<typeof userOf>[1]) => userOf(s.resolvers, req);
 
@@ -34,20 +36,20 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
     '/api/auth/login',
     {
       schema: { tags: ['auth'], body: ZLoginRequest, response: { 200: ZMe } },
-      config: {
-        // Password guessing is limited per account and address, so one office (or a drill) signing
-        // in many agents from one address is not locked out.
-        rateLimit: {
-          max: 20,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          keyGenerator: (req) =>
-            `login:${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '')}`,
-        },
-      },
     },
     async (req, reply) => {
-      const { token, maxAgeSeconds } = await s.accounts.login(req.body.email, req.body.password);
+      const refused = await throttle.check(req.body.email, req.ip);
+      if (refused) return sendRefusal(reply, 'too_many_failed_logins', refused);
+      let session: Awaited<ReturnType<typeof s.accounts.login>>;
+      try {
+        session = await s.accounts.login(req.body.email, req.body.password);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'invalid_credentials')
+          await throttle.failed(req.body.email, req.ip);
+        throw error;
+      }
+      await throttle.succeeded(req.body.email);
+      const { token, maxAgeSeconds } = session;
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,
         sameSite: 'lax',

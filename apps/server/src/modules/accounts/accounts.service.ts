@@ -13,6 +13,7 @@ import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
+import { canSeeStore, scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import {
   createAccountsRepository,
@@ -131,9 +132,12 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       return toUserDto(user);
     },
 
+    /** A store-limited supervisor sees the people of their stores (and the org-wide admins). */
     async listUsers(caller: UserCaller): Promise<TUser[]> {
-      requireRole(caller, 'admin', 'supervisor');
-      return (await repo.listUsers(caller.orgId)).map(toUserDto);
+      const scope = scopeOf(requireRole(caller, 'admin', 'supervisor'));
+      return (await repo.listUsers(caller.orgId))
+        .filter((u) => u.role === 'admin' || u.storeIds.some((id) => canSeeStore(scope, id)))
+        .map(toUserDto);
     },
     async createUser(caller: UserCaller, req: TCreateUserRequest): Promise<TUser> {
       requireRole(caller, 'admin');
@@ -166,8 +170,8 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
     },
 
     async listStores(caller: UserCaller) {
-      const rows = await repo.listStores(caller.orgId);
-      const visible = caller.storeIds === null ? rows : rows.filter((s) => caller.storeIds?.includes(s.id));
+      const scope = scopeOf(caller);
+      const visible = (await repo.listStores(caller.orgId)).filter((s) => canSeeStore(scope, s.id));
       return visible.map((s) =>
         caller.role === 'admin' ? { ...toStoreDto(s), identitySecret: s.identitySecret } : toStoreDto(s),
       );

@@ -1,5 +1,6 @@
 import { type Database, schema } from '@peakdesk/db';
 import { and, desc, eq } from 'drizzle-orm';
+import { type Scope, scopedWhere } from '../../http/scope.ts';
 
 const { botSettings, botConversations, botUnanswered } = schema;
 
@@ -42,19 +43,19 @@ function repositoryOn(db: Database) {
     async insertUnanswered(values: typeof botUnanswered.$inferInsert): Promise<void> {
       await db.insert(botUnanswered).values(values);
     },
-    async listUnanswered(orgId: string, limit: number): Promise<UnansweredRow[]> {
+    async listUnanswered(scope: Scope, limit: number): Promise<UnansweredRow[]> {
       return db
         .select()
         .from(botUnanswered)
-        .where(and(eq(botUnanswered.orgId, orgId), eq(botUnanswered.status, 'open')))
+        .where(and(scopedWhere(botUnanswered, scope), eq(botUnanswered.status, 'open')))
         .orderBy(desc(botUnanswered.createdAt))
         .limit(limit);
     },
-    async setUnansweredStatus(orgId: string, id: string, status: UnansweredRow['status']): Promise<boolean> {
+    async setUnansweredStatus(scope: Scope, id: string, status: UnansweredRow['status']): Promise<boolean> {
       const rows = await db
         .update(botUnanswered)
         .set({ status })
-        .where(and(eq(botUnanswered.orgId, orgId), eq(botUnanswered.id, id)))
+        .where(and(scopedWhere(botUnanswered, scope), eq(botUnanswered.id, id)))
         .returning({ id: botUnanswered.id });
       return rows.length > 0;
     },

@@ -12,8 +12,9 @@ import type {
 import type { Database } from '@peakdesk/db';
 import { detectHumanRequest } from '@peakdesk/text';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
-import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { notFound } from '../../http/domain-error.ts';
+import { assertStoreInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ChatService } from '../chat/chat.service.ts';
@@ -212,8 +213,9 @@ export function createBotService(deps: BotServiceDeps) {
   }
 
   async function storeOf(caller: UserCaller, storeId: string) {
+    assertStoreInScope(scopeOf(caller), storeId);
     const store = await deps.accounts.getStore(caller.orgId, storeId);
-    if (!store || !canAccessStore(caller, storeId)) throw notFound('store');
+    if (!store) throw notFound('store');
     return store;
   }
 
@@ -309,22 +311,21 @@ export function createBotService(deps: BotServiceDeps) {
 
     async listUnanswered(caller: UserCaller, limit = 200): Promise<TUnansweredQuestion[]> {
       requireRole(caller, 'admin', 'supervisor');
-      return (await repo.listUnanswered(caller.orgId, limit))
-        .filter((r) => !r.storeId || canAccessStore(caller, r.storeId))
-        .map((r) => ({
-          id: r.id,
-          storeId: r.storeId,
-          conversationId: r.conversationId,
-          question: r.question,
-          topFaqId: r.topFaqId,
-          score: r.score,
-          createdAt: r.createdAt.toISOString(),
-        }));
+      return (await repo.listUnanswered(scopeOf(caller), limit)).map((r) => ({
+        id: r.id,
+        storeId: r.storeId,
+        conversationId: r.conversationId,
+        question: r.question,
+        topFaqId: r.topFaqId,
+        score: r.score,
+        createdAt: r.createdAt.toISOString(),
+      }));
     },
 
     async closeUnanswered(caller: UserCaller, id: string, status: 'resolved' | 'dismissed') {
       requireRole(caller, 'admin', 'supervisor');
-      if (!(await repo.setUnansweredStatus(caller.orgId, id, status))) throw notFound('unanswered_question');
+      if (!(await repo.setUnansweredStatus(scopeOf(caller), id, status)))
+        throw notFound('unanswered_question');
     },
 
     async context(caller: UserCaller, conversationId: string): Promise<TBotContext> {

@@ -22,6 +22,7 @@ import {
   type TestServer,
   waitFor,
 } from '../../../test/harness.ts';
+import { orgScope } from '../../http/scope.ts';
 
 let server: TestServer;
 let t: Tenant;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   t = await createTenant(server, { agents: 1 });
   admin = await login(server, t.admin.email);
   agentToken = await login(server, t.agents[0]!.email);
-  await server.services.knowledge.importFile(t.org.id, Buffer.from(demoCsv()), {
+  await server.services.knowledge.importFile(orgScope(t.org.id), Buffer.from(demoCsv()), {
     format: 'csv',
     source: 'demo.csv',
   });

@@ -1,5 +1,6 @@
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { type Scope, scopedSql, scopedWhere } from '../../http/scope.ts';
 import { createBatcher } from './batcher.ts';
 
 const { customers, conversations, attachments } = schema;
@@ -206,6 +207,20 @@ export function createChatRepository(db: Database) {
         .returning();
       return row ?? null;
     },
+    /** Tenancy and the message counter of several conversations: one indexed read. */
+    async conversationHeads(scope: Scope, ids: string[]) {
+      if (ids.length === 0) return [];
+      return db
+        .select({
+          id: conversations.id,
+          orgId: conversations.orgId,
+          storeId: conversations.storeId,
+          customerId: conversations.customerId,
+          lastSeq: conversations.lastSeq,
+        })
+        .from(conversations)
+        .where(and(scopedWhere(conversations, scope), inArray(conversations.id, ids)));
+    },
     async conversationsOfCustomer(customerId: string, limit = 20) {
       return db
         .select()
@@ -275,30 +290,20 @@ export function createChatRepository(db: Database) {
     },
 
     async listConversations(
-      orgId: string,
+      scope: Scope,
       f: {
         assigneeId?: string;
         status?: ConversationRow['status'];
-        storeIds: string[] | null;
         groupIds?: string[];
         /** Only chats waiting for an agent: leaves out those held after hours with a leave-a-message offer. */
         waitingForAgent?: boolean;
         limit: number;
       },
     ) {
-      const conds = [sql`c.org_id = ${orgId}`];
+      const conds = [scopedSql('c', scope)];
       if (f.waitingForAgent) conds.push(sql`c.leave_message_offer IS DISTINCT FROM 'after_hours'`);
       if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);
       if (f.status) conds.push(sql`c.status = ${f.status}`);
-      if (f.storeIds) {
-        if (f.storeIds.length === 0) return [];
-        conds.push(
-          sql`c.store_id IN (${sql.join(
-            f.storeIds.map((id) => sql`${id}`),
-            sql`, `,
-          )})`,
-        );
-      }
       if (f.groupIds) {
         if (f.groupIds.length === 0) return [];
         conds.push(

@@ -3,6 +3,7 @@ import {
   IMAGE_MAX_BYTES,
   IMAGE_MIME_TYPES,
   type TConversation,
+  type TConversationHead,
   type TConversationStatus,
   type TCustomerProfile,
   type THistoryPage,
@@ -14,14 +15,9 @@ import {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
-import {
-  type Caller,
-  type CustomerCaller,
-  canAccessStore,
-  isSupervisorOrAdmin,
-  type UserCaller,
-} from '../../http/caller.ts';
+import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
 import { recordFacts } from '../facts/facts.service.ts';
@@ -115,7 +111,7 @@ export function createChatService(deps: ChatServiceDeps) {
       if (c.customerId !== caller.customerId) throw notFound('conversation');
       return c;
     }
-    if (c.orgId !== caller.orgId || !canAccessStore(caller, c.storeId)) throw notFound('conversation');
+    assertInScope(c, scopeOf(caller), 'conversation');
     if (intent === 'write' && !isSupervisorOrAdmin(caller) && c.assigneeId !== caller.userId)
       throw forbidden('only the assigned agent may write in this conversation');
     return c;
@@ -335,11 +331,17 @@ export function createChatService(deps: ChatServiceDeps) {
         attachmentId: req.type === 'image' ? req.attachmentId : null,
       });
       if (!rec) {
-        // A resend of something already stored: answer with the original, publish nothing.
+        // A resend of something already stored: answer with the original, and push it again. The
+        // instance that stored it may have died before its push (kill -9 between commit and
+        // publish); clients drop what they already have by seq. Only the push is repeated:
+        // `message.redelivered` has no bot, fact or other side-effect listeners.
         const existing = await repo.findMessageByClientId(req.conversationId, senderType, req.clientId);
         if (!existing)
           throw new DomainError('conflict', 'message_conflict', 'message could not be stored; retry');
-        return toMessageDto(existing);
+        const message = toMessageDto(existing);
+        const conv = await loadConversation(req.conversationId);
+        bus.publish('message.redelivered', { orgId: conv.orgId, message, conversation: refOf(conv) });
+        return message;
       }
       rec.sender_name = caller.kind === 'user' ? caller.name : null;
       const message = toMessageDto(rec);
@@ -396,6 +398,14 @@ export function createChatService(deps: ChatServiceDeps) {
       return { messages: rows.map(toMessageDto), hasMore };
     },
 
+    /** The last seq of each conversation the caller may read; the others are left out, as unknown ids are. */
+    async conversationHeads(caller: Caller, ids: string[]): Promise<TConversationHead[]> {
+      const rows = await repo.conversationHeads(scopeOf(caller), ids);
+      return rows
+        .filter((r) => caller.kind !== 'customer' || r.customerId === caller.customerId)
+        .map((r) => ({ conversationId: r.id, lastSeq: Number(r.lastSeq) }));
+    },
+
     async markRead(caller: Caller, conversationId: string, seq: number) {
       const c = await authorize(caller, conversationId, 'read');
       const reader = caller.kind === 'customer' ? 'customer' : 'agent';
@@ -418,23 +428,24 @@ export function createChatService(deps: ChatServiceDeps) {
       caller: UserCaller,
       q: { scope: 'mine' | 'queued' | 'all'; status?: TConversationStatus | undefined; limit: number },
     ) {
-      const base = { storeIds: caller.storeIds, limit: q.limit };
+      const base = { limit: q.limit };
+      const scope = scopeOf(caller);
       const rows =
         q.scope === 'mine'
-          ? await repo.listConversations(caller.orgId, {
+          ? await repo.listConversations(scope, {
               ...base,
               assigneeId: caller.userId,
               status: q.status ?? 'assigned',
             })
           : q.scope === 'queued'
-            ? await repo.listConversations(caller.orgId, {
+            ? await repo.listConversations(scope, {
                 ...base,
                 status: 'queued',
                 waitingForAgent: true,
                 ...(isSupervisorOrAdmin(caller) ? {} : { groupIds: caller.groupIds }),
               })
             : isSupervisorOrAdmin(caller)
-              ? await repo.listConversations(caller.orgId, {
+              ? await repo.listConversations(scope, {
                   ...base,
                   ...(q.status ? { status: q.status } : {}),
                 })
@@ -469,9 +480,7 @@ export function createChatService(deps: ChatServiceDeps) {
     },
 
     async customerProfile(caller: UserCaller, customerId: string): Promise<TCustomerProfile> {
-      const customer = await repo.getCustomer(customerId);
-      if (!customer || customer.orgId !== caller.orgId || !canAccessStore(caller, customer.storeId))
-        throw notFound('customer');
+      const customer = assertInScope(await repo.getCustomer(customerId), scopeOf(caller), 'customer');
       const convs = await repo.conversationsOfCustomer(customerId);
       const dtos = await Promise.all(convs.map((c) => conversationDto(c.id)));
       return {

@@ -9,6 +9,7 @@ import { and, desc, eq, lt } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, notFound } from '../../http/domain-error.ts';
+import { scopedWhere, scopeOf } from '../../http/scope.ts';
 import type { DrillsService } from './drills.service.ts';
 
 const cliBin = join(
@@ -140,7 +141,7 @@ export function createDrillRunner(deps: {
     const [row] = await db
       .select()
       .from(schema.drillRuns)
-      .where(and(eq(schema.drillRuns.id, id), eq(schema.drillRuns.orgId, caller.orgId)));
+      .where(and(eq(schema.drillRuns.id, id), scopedWhere(schema.drillRuns, scopeOf(caller))));
     if (!row) throw notFound('drill_run');
     return row;
   }
@@ -250,7 +251,7 @@ export function createDrillRunner(deps: {
       const rows = await db
         .select()
         .from(schema.drillRuns)
-        .where(eq(schema.drillRuns.orgId, caller.orgId))
+        .where(scopedWhere(schema.drillRuns, scopeOf(caller)))
         .orderBy(desc(schema.drillRuns.startedAt))
         .limit(50);
       return rows.reverse().map((r) => toDto(r));

@@ -1,5 +1,6 @@
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, asc, desc, eq } from 'drizzle-orm';
+import { type Scope, scopedWhere } from '../../http/scope.ts';
 
 const { faqEntries, kbArticles, knowledgeVersions } = schema;
 
@@ -27,19 +28,27 @@ function repositoryOn(db: Database) {
       return Number(row?.version ?? 0);
     },
 
-    async listFaqs(orgId: string): Promise<FaqRow[]> {
-      return db.select().from(faqEntries).where(eq(faqEntries.orgId, orgId)).orderBy(asc(faqEntries.id));
+    /** The scope's entries (its stores' and the organisation-wide ones). */
+    async listFaqs(scope: Scope): Promise<FaqRow[]> {
+      return db.select().from(faqEntries).where(scopedWhere(faqEntries, scope)).orderBy(asc(faqEntries.id));
     },
-    async getFaq(orgId: string, id: string): Promise<FaqRow | null> {
+    async getFaq(scope: Scope, id: string): Promise<FaqRow | null> {
       const [row] = await db
         .select()
         .from(faqEntries)
-        .where(and(eq(faqEntries.orgId, orgId), eq(faqEntries.id, id)));
+        .where(and(scopedWhere(faqEntries, scope), eq(faqEntries.id, id)));
       return row ?? null;
     },
-    async faqIds(orgId: string): Promise<Set<string>> {
-      const rows = await db.select({ id: faqEntries.id }).from(faqEntries).where(eq(faqEntries.orgId, orgId));
-      return new Set(rows.map((r) => r.id));
+    /**
+     * Ids are unique per organisation, so an import must know every id of the organisation, with its
+     * store, to refuse one that belongs to a store outside the importer's scope (and to count creates).
+     */
+    async faqStores(orgId: string): Promise<Map<string, string | null>> {
+      const rows = await db
+        .select({ id: faqEntries.id, storeId: faqEntries.storeId })
+        .from(faqEntries)
+        .where(eq(faqEntries.orgId, orgId));
+      return new Map(rows.map((r) => [r.id, r.storeId]));
     },
     async upsertFaq(values: FaqValues): Promise<FaqRow> {
       const { orgId: _orgId, id: _id, ...rest } = values;
@@ -53,41 +62,48 @@ function repositoryOn(db: Database) {
         .returning();
       return row!;
     },
-    async deleteFaq(orgId: string, id: string): Promise<boolean> {
+    async deleteFaq(scope: Scope, id: string): Promise<boolean> {
       const rows = await db
         .delete(faqEntries)
-        .where(and(eq(faqEntries.orgId, orgId), eq(faqEntries.id, id)))
+        .where(and(scopedWhere(faqEntries, scope), eq(faqEntries.id, id)))
         .returning({ id: faqEntries.id });
       return rows.length > 0;
     },
 
-    async listArticles(orgId: string): Promise<ArticleRow[]> {
+    async listArticles(scope: Scope): Promise<ArticleRow[]> {
       return db
         .select()
         .from(kbArticles)
-        .where(eq(kbArticles.orgId, orgId))
+        .where(scopedWhere(kbArticles, scope))
         .orderBy(desc(kbArticles.updatedAt));
     },
     async insertArticle(values: typeof kbArticles.$inferInsert): Promise<ArticleRow> {
       const [row] = await db.insert(kbArticles).values(values).returning();
       return row!;
     },
+    async getArticle(scope: Scope, id: string): Promise<ArticleRow | null> {
+      const [row] = await db
+        .select()
+        .from(kbArticles)
+        .where(and(scopedWhere(kbArticles, scope), eq(kbArticles.id, id)));
+      return row ?? null;
+    },
     async updateArticle(
-      orgId: string,
+      scope: Scope,
       id: string,
       values: Partial<typeof kbArticles.$inferInsert>,
     ): Promise<ArticleRow | null> {
       const [row] = await db
         .update(kbArticles)
         .set({ ...values, updatedAt: new Date() })
-        .where(and(eq(kbArticles.orgId, orgId), eq(kbArticles.id, id)))
+        .where(and(scopedWhere(kbArticles, scope), eq(kbArticles.id, id)))
         .returning();
       return row ?? null;
     },
-    async deleteArticle(orgId: string, id: string): Promise<boolean> {
+    async deleteArticle(scope: Scope, id: string): Promise<boolean> {
       const rows = await db
         .delete(kbArticles)
-        .where(and(eq(kbArticles.orgId, orgId), eq(kbArticles.id, id)))
+        .where(and(scopedWhere(kbArticles, scope), eq(kbArticles.id, id)))
         .returning({ id: kbArticles.id });
       return rows.length > 0;
     },

@@ -17,8 +17,17 @@ import {
   type FaqRecord,
   type MatchResult,
 } from '@peakdesk/text';
-import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
-import { DomainError, forbidden, invalidInput, notFound } from '../../http/domain-error.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
+import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
+import {
+  assertStoreInScope,
+  assertWritable,
+  canSeeStore,
+  isOrgWide,
+  orgScope,
+  type Scope,
+  scopeOf,
+} from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type FaqFileRow, readFaqFile, writeFaqCsv, writeFaqXlsx } from './faq-file.ts';
@@ -108,7 +117,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
 
   async function buildIndex(orgId: string): Promise<OrgIndex> {
     const version = await repo.version(orgId);
-    const rows = (await repo.listFaqs(orgId)).filter((r) => r.enabled);
+    const rows = (await repo.listFaqs(orgScope(orgId))).filter((r) => r.enabled);
     const index: OrgIndex = {
       version,
       matcher: createFaqMatcher(rows.map(toEntry)),
@@ -165,19 +174,35 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     if (!(await deps.accounts.getStore(orgId, storeId))) throw invalidInput(field, 'unknown store');
   }
 
-  function requireEditor(caller: UserCaller, storeId: string | null | undefined): UserCaller {
-    const editor = requireRole(caller, 'admin', 'supervisor');
-    if (storeId && !canAccessStore(editor, storeId)) throw forbidden('not your store');
-    return editor;
+  /** Supervisors and admins edit; the store a write points at (null = org-wide) must be the caller's. */
+  function requireEditor(caller: UserCaller, storeId: string | null | undefined): Scope {
+    const scope = scopeOf(requireRole(caller, 'admin', 'supervisor'));
+    assertStoreInScope(scope, storeId);
+    return scope;
   }
 
   async function importRows(
-    orgId: string,
+    scope: Scope,
     rows: FaqFileRow[],
     storeId: string | null,
+    source: string,
   ): Promise<TFaqImportResult> {
+    const { orgId } = scope;
     const { result, version, upserted } = await repo.transaction(async (tx) => {
-      const existing = await tx.faqIds(orgId);
+      const existing = await tx.faqStores(orgId);
+      // An id that names another store's entry (or an org-wide one, for a store-limited importer)
+      // would overwrite or move it: refuse the whole file, naming the line.
+      for (const row of rows) {
+        if (!existing.has(row.id)) continue;
+        const owner = existing.get(row.id) ?? null;
+        if (owner === null ? !isOrgWide(scope) : !canSeeStore(scope, owner))
+          throw new DomainError(
+            'invalid_input',
+            'invalid_faq_file',
+            `${source}:${row.line}: field "id" "${row.id}" is already used by an entry outside your stores`,
+            'id',
+          );
+      }
       const saved: FaqRow[] = [];
       for (const row of rows) {
         saved.push(
@@ -212,12 +237,13 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     caller: UserCaller,
     id: string,
     values: Omit<FaqValues, 'orgId' | 'id'>,
-    action: string,
+    action: 'faq.create' | 'faq.update',
   ): Promise<TFaq> {
     if (values.quickReplyId && !(await deps.hasQuickReply(caller.orgId, values.quickReplyId)))
       throw invalidInput('quickReplyId', 'unknown team quick reply');
     if (values.validFrom && values.validTo && values.validFrom >= values.validTo)
       throw invalidInput('validTo', 'must be after validFrom');
+    assertStoreInScope(scopeOf(caller), values.storeId ?? null);
     const { row, version } = await repo.transaction(async (tx) => ({
       row: await tx.upsertFaq({ orgId: caller.orgId, id, ...values }),
       version: await tx.bumpVersion(caller.orgId),
@@ -256,13 +282,12 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     },
 
     async getFaqRow(orgId: string, id: string): Promise<FaqRow | null> {
-      return (await indexFor(orgId)).faqs.get(id) ?? repo.getFaq(orgId, id);
+      return (await indexFor(orgId)).faqs.get(id) ?? repo.getFaq(orgScope(orgId), id);
     },
 
     async listFaqs(caller: UserCaller, q: TFaqListQuery): Promise<TFaq[]> {
       const needle = q.q?.trim().toLowerCase();
-      return (await repo.listFaqs(caller.orgId))
-        .filter((r) => !r.storeId || canAccessStore(caller, r.storeId))
+      return (await repo.listFaqs(scopeOf(caller)))
         .filter((r) => !q.storeId || r.storeId === q.storeId || r.storeId === null)
         .filter((r) => !q.category || r.category === q.category)
         .filter(
@@ -277,8 +302,8 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     },
 
     async getFaq(caller: UserCaller, id: string): Promise<TFaq> {
-      const row = await repo.getFaq(caller.orgId, id);
-      if (!row || (row.storeId && !canAccessStore(caller, row.storeId))) throw notFound('faq');
+      const row = await repo.getFaq(scopeOf(caller), id);
+      if (!row) throw notFound('faq');
       return toFaqDto(row);
     },
 
@@ -286,7 +311,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       requireEditor(caller, req.storeId);
       await checkStore(caller.orgId, req.storeId);
       const id = req.id ?? `faq-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-      if (await repo.getFaq(caller.orgId, id))
+      if ((await repo.faqStores(caller.orgId)).has(id))
         throw new DomainError('conflict', 'faq_exists', `id: FAQ "${id}" already exists`, 'id');
       const { id: _id, ...rest } = req;
       return writeFaq(
@@ -298,9 +323,8 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     },
 
     async updateFaq(caller: UserCaller, id: string, req: TUpdateFaqRequest): Promise<TFaq> {
-      const current = await repo.getFaq(caller.orgId, id);
-      if (!current || (current.storeId && !canAccessStore(caller, current.storeId))) throw notFound('faq');
-      requireEditor(caller, req.storeId === undefined ? current.storeId : req.storeId);
+      const scope = requireEditor(caller, req.storeId);
+      const current = assertWritable(await repo.getFaq(scope, id), scope, 'faq');
       await checkStore(caller.orgId, req.storeId);
       const { orgId: _o, id: _i, createdAt: _c, updatedAt: _u, ...base } = current;
       return writeFaq(
@@ -317,11 +341,10 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     },
 
     async deleteFaq(caller: UserCaller, id: string): Promise<void> {
-      const current = await repo.getFaq(caller.orgId, id);
-      if (!current || (current.storeId && !canAccessStore(caller, current.storeId))) throw notFound('faq');
-      requireEditor(caller, current.storeId);
+      const scope = requireEditor(caller, undefined);
+      const current = assertWritable(await repo.getFaq(scope, id), scope, 'faq');
       const version = await repo.transaction(async (tx) => {
-        await tx.deleteFaq(caller.orgId, id);
+        await tx.deleteFaq(scope, id);
         return tx.bumpVersion(caller.orgId);
       });
       applyLocal(caller.orgId, version, [], [id]);
@@ -330,19 +353,19 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
 
     /** Validates the whole file first, then writes every row in one transaction (all or nothing). */
     async importFile(
-      orgId: string,
+      scope: Scope,
       data: Buffer,
       opts: { format: TFaqFileFormat; source: string; storeId?: string | null | undefined },
     ): Promise<TFaqImportResult> {
-      await checkStore(orgId, opts.storeId, 'store');
+      await checkStore(scope.orgId, opts.storeId, 'store');
       const rows = await readFaqFile(data, opts.format, opts.source);
-      return importRows(orgId, rows, opts.storeId ?? null);
+      return importRows(scope, rows, opts.storeId ?? null, opts.source);
     },
 
     /** Seeds (demo merchant): entries already parsed, e.g. the text package's demo FAQ. */
     async importEntries(orgId: string, entries: readonly FaqRecord[]): Promise<TFaqImportResult> {
       return importRows(
-        orgId,
+        orgScope(orgId),
         entries.map((e, i) => ({
           line: i + 2,
           id: e.id,
@@ -357,6 +380,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
           links: [],
         })),
         null,
+        'seed',
       );
     },
 
@@ -365,8 +389,8 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       data: Buffer,
       opts: { format: TFaqFileFormat; source: string; storeId?: string | undefined },
     ): Promise<TFaqImportResult> {
-      requireEditor(caller, opts.storeId);
-      const result = await this.importFile(caller.orgId, data, opts);
+      const scope = requireEditor(caller, opts.storeId ?? null);
+      const result = await this.importFile(scope, data, opts);
       await deps.audit.record(caller, 'faq.import', 'faq', null, { source: opts.source, ...result });
       return result;
     },
@@ -378,9 +402,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
 
     // ---------- articles (for agents) ----------
     async listArticles(caller: UserCaller): Promise<TArticle[]> {
-      return (await repo.listArticles(caller.orgId))
-        .filter((r) => !r.storeId || canAccessStore(caller, r.storeId))
-        .map(toArticleDto);
+      return (await repo.listArticles(scopeOf(caller))).map(toArticleDto);
     },
     async createArticle(caller: UserCaller, req: TArticleInput): Promise<TArticle> {
       requireEditor(caller, req.storeId);
@@ -390,16 +412,18 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
       return toArticleDto(row);
     },
     async updateArticle(caller: UserCaller, id: string, req: TUpdateArticleRequest): Promise<TArticle> {
-      requireEditor(caller, req.storeId);
+      const scope = requireEditor(caller, req.storeId);
+      assertWritable(await repo.getArticle(scope, id), scope, 'article');
       await checkStore(caller.orgId, req.storeId);
-      const row = await repo.updateArticle(caller.orgId, id, req);
+      const row = await repo.updateArticle(scope, id, req);
       if (!row) throw notFound('article');
       await deps.audit.record(caller, 'article.update', 'article', id, { title: row.title });
       return toArticleDto(row);
     },
     async deleteArticle(caller: UserCaller, id: string): Promise<void> {
-      requireEditor(caller, null);
-      if (!(await repo.deleteArticle(caller.orgId, id))) throw notFound('article');
+      const scope = requireEditor(caller, undefined);
+      assertWritable(await repo.getArticle(scope, id), scope, 'article');
+      if (!(await repo.deleteArticle(scope, id))) throw notFound('article');
       await deps.audit.record(caller, 'article.delete', 'article', id);
     },
   };

@@ -1,26 +1,28 @@
 import { type Database, schema } from '@peakdesk/db';
 import { and, asc, eq, isNull, or } from 'drizzle-orm';
+import { type Scope, scopedWhere } from '../../http/scope.ts';
 
 const { quickReplies } = schema;
 export type QuickReplyRow = typeof quickReplies.$inferSelect;
 
 export function createQuickRepliesRepository(db: Database) {
-  const visible = (orgId: string, userId: string) =>
-    and(eq(quickReplies.orgId, orgId), or(isNull(quickReplies.ownerId), eq(quickReplies.ownerId, userId)));
+  // Scripts belong to the organisation (no store column): the scope narrows by org, the owner by user.
+  const visible = (scope: Scope, userId: string) =>
+    and(scopedWhere(quickReplies, scope), or(isNull(quickReplies.ownerId), eq(quickReplies.ownerId, userId)));
   return {
     /** Team replies plus the caller's own personal ones; other agents' personal replies stay private. */
-    async listVisible(orgId: string, userId: string) {
+    async listVisible(scope: Scope, userId: string) {
       return db
         .select()
         .from(quickReplies)
-        .where(visible(orgId, userId))
+        .where(visible(scope, userId))
         .orderBy(asc(quickReplies.category), asc(quickReplies.shortcut));
     },
-    async getVisible(orgId: string, userId: string, id: string) {
+    async getVisible(scope: Scope, userId: string, id: string) {
       const [row] = await db
         .select()
         .from(quickReplies)
-        .where(and(visible(orgId, userId), eq(quickReplies.id, id)));
+        .where(and(visible(scope, userId), eq(quickReplies.id, id)));
       return row ?? null;
     },
     /** A team script (no owner) of the organisation; FAQ entries link to these. */
@@ -38,16 +40,16 @@ export function createQuickRepliesRepository(db: Database) {
     async insertMany(values: (typeof quickReplies.$inferInsert)[]) {
       if (values.length) await db.insert(quickReplies).values(values);
     },
-    async update(id: string, values: Partial<typeof quickReplies.$inferInsert>) {
+    async update(scope: Scope, id: string, values: Partial<typeof quickReplies.$inferInsert>) {
       const [row] = await db
         .update(quickReplies)
         .set({ ...values, updatedAt: new Date() })
-        .where(eq(quickReplies.id, id))
+        .where(and(scopedWhere(quickReplies, scope), eq(quickReplies.id, id)))
         .returning();
-      return row!;
+      return row ?? null;
     },
-    async remove(id: string) {
-      await db.delete(quickReplies).where(eq(quickReplies.id, id));
+    async remove(scope: Scope, id: string) {
+      await db.delete(quickReplies).where(and(scopedWhere(quickReplies, scope), eq(quickReplies.id, id)));
     },
   };
 }

@@ -2,6 +2,7 @@ import type { TCreateQuickReplyRequest, TQuickReply, TQuickReplyCategory } from 
 import type { Database } from '@peakdesk/db';
 import { isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { forbidden, notFound } from '../../http/domain-error.ts';
+import { scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { createQuickRepliesRepository, type QuickReplyRow } from './quick-replies.repository.ts';
 
@@ -19,7 +20,7 @@ export function createQuickRepliesService({ db, audit }: { db: Database; audit: 
   const repo = createQuickRepliesRepository(db);
 
   async function editable(caller: UserCaller, id: string) {
-    const row = await repo.getVisible(caller.orgId, caller.userId, id);
+    const row = await repo.getVisible(scopeOf(caller), caller.userId, id);
     if (!row) throw notFound('quick_reply');
     // Team scripts are the supervisors' to curate; personal ones belong to their owner.
     if (!row.ownerId && !isSupervisorOrAdmin(caller))
@@ -34,7 +35,7 @@ export function createQuickRepliesService({ db, audit }: { db: Database; audit: 
       q: { q?: string | undefined; category?: TQuickReplyCategory | undefined },
     ) {
       const needle = q.q?.trim().toLowerCase();
-      return (await repo.listVisible(caller.orgId, caller.userId))
+      return (await repo.listVisible(scopeOf(caller), caller.userId))
         .filter((r) => !q.category || r.category === q.category)
         .filter(
           (r) =>
@@ -66,13 +67,14 @@ export function createQuickRepliesService({ db, audit }: { db: Database; audit: 
       const ownerId = scope === undefined ? row.ownerId : scope === 'personal' ? caller.userId : null;
       if (scope === 'team' && !isSupervisorOrAdmin(caller))
         throw forbidden('team quick replies are edited by supervisors');
-      const updated = await repo.update(id, { ...values, ownerId });
+      const updated = await repo.update(scopeOf(caller), id, { ...values, ownerId });
+      if (!updated) throw notFound('quick_reply');
       if (!updated.ownerId) await audit.record(caller, 'quick_reply.update', 'quick_reply', id, { ...req });
       return toDto(updated);
     },
     async remove(caller: UserCaller, id: string) {
       const row = await editable(caller, id);
-      await repo.remove(id);
+      await repo.remove(scopeOf(caller), id);
       if (!row.ownerId)
         await audit.record(caller, 'quick_reply.delete', 'quick_reply', id, { shortcut: row.shortcut });
     },

@@ -15,6 +15,7 @@ import {
   waitFor,
 } from '../../../test/harness.ts';
 import type { CustomerCaller } from '../../http/caller.ts';
+import { orgScope } from '../../http/scope.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -164,7 +165,7 @@ describe('after-hours hold released when the group opens', () => {
     expect(new Date(row!.queued_at).getTime()).toBeGreaterThanOrEqual(openedAt - 1000);
     // Normal routing from now on: B has a max-wait timer; the wall counts B in the queue.
     expect(await server.services.timers.get(`routing.max_wait:${b.id}`)).toBeTruthy();
-    const wall = await server.services.routing.wall(t.org.id);
+    const wall = await server.services.routing.wall(orgScope(t.org.id));
     expect(wall.groups.find((g) => g.groupId === t.groups.presale.id)).toMatchObject({
       isOpen: true,
       queueLength: 1,

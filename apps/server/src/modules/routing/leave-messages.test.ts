@@ -103,9 +103,11 @@ describe('left messages (留言) for supervisors', () => {
       ).status,
     ).toBe(403);
 
-    // The wall counts the open ones of the organisation.
+    // The wall counts the open ones of the caller's scope: the first store's supervisor 2, the admin 3.
     const wall = await api<TWallSnapshot>(server, 'GET', '/api/routing/wall', { token: supervisor });
-    expect(wall.body.openLeaveMessages).toBe(3);
+    expect(wall.body.openLeaveMessages).toBe(2);
+    const adminWall = await api<TWallSnapshot>(server, 'GET', '/api/routing/wall', { token: admin });
+    expect(adminWall.body.openLeaveMessages).toBe(3);
 
     // Mark handled: who and when, audit-logged; the open filter leaves it out.
     const done = await api<TLeaveMessage>(server, 'PATCH', `/api/routing/leave-messages/${first.id}`, {

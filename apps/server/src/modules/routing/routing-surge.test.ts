@@ -15,6 +15,7 @@ import {
   waitFor,
 } from '../../../test/harness.ts';
 import type { CustomerCaller } from '../../http/caller.ts';
+import { orgScope } from '../../http/scope.ts';
 import { estimateHandleSeconds } from './queue-estimate.ts';
 
 let server: TestServer;
@@ -183,7 +184,7 @@ describe('agent states and strategies', () => {
     expect(c4.c.assigneeId).toBe(c2.c.assigneeId);
     const c5 = await open(t);
     expect(c5.c.status).toBe('queued'); // both at cap = busy
-    const wall = await server.services.routing.wall(t.org.id);
+    const wall = await server.services.routing.wall(orgScope(t.org.id));
     expect(wall.agents.filter((a) => a.state === 'busy')).toHaveLength(2);
 
     await setStatus(t, a1, 'paused');
@@ -344,7 +345,9 @@ describe('no-reply reassignment, overflow, abandonment', () => {
     await waitFor(() => live.connected);
     await live.watch(b.c.id, (await conv(b.c.id)).lastSeq);
     const wall = async () =>
-      (await server.services.routing.wall(t.org.id)).groups.find((g) => g.groupId === t.groups.presale.id)!;
+      (await server.services.routing.wall(orgScope(t.org.id))).groups.find(
+        (g) => g.groupId === t.groups.presale.id,
+      )!;
 
     // Max wait passed: offered, not applied. Still queued in the same place, nothing written yet.
     await fire(`routing.max_wait:${a.c.id}`);
@@ -628,7 +631,7 @@ describe('queue position, transfers, supervision, business hours, API', () => {
       offered: true,
       reason: 'after_hours',
     });
-    const wall = await server.services.routing.wall(t.org.id);
+    const wall = await server.services.routing.wall(orgScope(t.org.id));
     expect(wall.groups.find((g) => g.groupId === t.groups.presale.id)).toMatchObject({
       queueLength: 0,
       isOpen: false,
@@ -710,7 +713,7 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     expect((await leave(a.c.id, tokenA, { message: '再留一次' })).status).toBe(409);
     const [listed] = await server.services.routing.listLeaveMessages(admin(t));
     expect(listed).toMatchObject({ reason: 'after_hours', status: 'open', storeName: t.store.name });
-    const after = await server.services.routing.wall(t.org.id);
+    const after = await server.services.routing.wall(orgScope(t.org.id));
     expect(after.openLeaveMessages).toBe(1);
     expect(after.groups.find((g) => g.groupId === t.groups.presale.id)?.afterHoursOffers).toBe(1);
     // B leaves the page: abandoned, still no placeholder of its own; SL leaves held chats out.

@@ -1,6 +1,7 @@
 import type { TBusinessHours, TLane, TRuleConditions } from '@peakdesk/contracts';
 import { type Database, queryRows, sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
+import { type Scope, scopedSql } from '../../http/scope.ts';
 import { HANDLE_TIME_EDGES, type HandleTimeBucket } from './queue-estimate.ts';
 
 export type GroupSettingsRow = {
@@ -144,16 +145,16 @@ export function createRoutingRepository(db: Database) {
         sql`SELECT * FROM routing_rules WHERE store_id = ${storeId} ORDER BY position, created_at`,
       );
     },
-    async rulesOfOrg(orgId: string) {
+    async rulesOf(scope: Scope) {
       return queryRows<RuleRow>(
         db,
-        sql`SELECT * FROM routing_rules WHERE org_id = ${orgId} ORDER BY store_id, position, created_at`,
+        sql`SELECT * FROM routing_rules r WHERE ${scopedSql('r', scope)} ORDER BY store_id, position, created_at`,
       );
     },
-    async getRule(orgId: string, id: string) {
+    async getRule(scope: Scope, id: string) {
       const rows = await queryRows<RuleRow>(
         db,
-        sql`SELECT * FROM routing_rules WHERE id = ${id} AND org_id = ${orgId}`,
+        sql`SELECT * FROM routing_rules r WHERE id = ${id} AND ${scopedSql('r', scope)}`,
       );
       return rows[0] ?? null;
     },
@@ -166,19 +167,19 @@ export function createRoutingRepository(db: Database) {
       );
       return rows[0]!;
     },
-    async updateRule(orgId: string, id: string, r: Omit<RuleRow, 'id' | 'org_id' | 'store_id'>) {
+    async updateRule(scope: Scope, id: string, r: Omit<RuleRow, 'id' | 'org_id' | 'store_id'>) {
       const rows = await queryRows<RuleRow>(
         db,
         sql`UPDATE routing_rules SET position = ${r.position}, name = ${r.name}, enabled = ${r.enabled},
               conditions = ${JSON.stringify(r.conditions)}::jsonb, group_id = ${r.group_id}, lane = ${r.lane}
-            WHERE id = ${id} AND org_id = ${orgId} RETURNING *`,
+            WHERE id = ${id} AND ${scopedSql('routing_rules', scope)} RETURNING *`,
       );
       return rows[0] ?? null;
     },
-    async deleteRule(orgId: string, id: string) {
+    async deleteRule(scope: Scope, id: string) {
       const rows = await queryRows<{ id: string }>(
         db,
-        sql`DELETE FROM routing_rules WHERE id = ${id} AND org_id = ${orgId} RETURNING id`,
+        sql`DELETE FROM routing_rules WHERE id = ${id} AND ${scopedSql('routing_rules', scope)} RETURNING id`,
       );
       return rows.length > 0;
     },
@@ -399,16 +400,11 @@ export function createRoutingRepository(db: Database) {
       return rows[0]!.id;
     },
     /** Newest first; `storeIds` null = every store of the organisation. */
-    async listPlaceholders(
-      orgId: string,
-      q: { storeIds: readonly string[] | null; status?: 'open' | 'closed' | undefined; limit: number },
-    ) {
-      if (q.storeIds && q.storeIds.length === 0) return [];
+    async listPlaceholders(scope: Scope, q: { status?: 'open' | 'closed' | undefined; limit: number }) {
       return queryRows<PlaceholderRow>(
         db,
         sql`SELECT ${placeholderColumns} ${placeholderFrom}
-            WHERE p.org_id = ${orgId}
-              ${q.storeIds ? sql`AND p.store_id IN (${inList(q.storeIds)})` : sql``}
+            WHERE ${scopedSql('p', scope)}
               ${q.status ? sql`AND p.status = ${q.status}` : sql``}
             ORDER BY p.created_at DESC, p.id DESC LIMIT ${q.limit}`,
       );
@@ -655,31 +651,34 @@ export function createRoutingRepository(db: Database) {
         finishedSeconds: Number(r.finished_seconds),
       }));
     },
-    async queueStats(orgId: string) {
+    // The wall's figures are the scope's: a store-limited supervisor's wall counts their stores only.
+    async queueStats(scope: Scope) {
       return queryRows<{ group_id: string; priority: number; n: number; oldest: Date | string | null }>(
         db,
         sql`SELECT group_id, priority, count(*)::int AS n, min(queued_at) AS oldest FROM conversations
-            WHERE org_id = ${orgId} AND ${waiting()} AND group_id IS NOT NULL GROUP BY group_id, priority`,
+            WHERE ${scopedSql('conversations', scope)} AND ${waiting()} AND group_id IS NOT NULL
+            GROUP BY group_id, priority`,
       );
     },
     /** Per group: customers holding an after-hours leave-a-message offer (not in the queue). */
-    async afterHoursOffers(orgId: string) {
+    async afterHoursOffers(scope: Scope) {
       return queryRows<{ group_id: string; n: number }>(
         db,
         sql`SELECT group_id, count(*)::int AS n FROM conversations
-            WHERE org_id = ${orgId} AND status = 'queued' AND leave_message_offer = 'after_hours'
+            WHERE ${scopedSql('conversations', scope)} AND status = 'queued' AND leave_message_offer = 'after_hours'
               AND group_id IS NOT NULL GROUP BY group_id`,
       );
     },
-    async openPlaceholderCount(orgId: string) {
+    async openPlaceholderCount(scope: Scope) {
       const rows = await queryRows<{ n: number }>(
         db,
-        sql`SELECT count(*)::int AS n FROM ticket_placeholders WHERE org_id = ${orgId} AND status = 'open'`,
+        sql`SELECT count(*)::int AS n FROM ticket_placeholders
+            WHERE ${scopedSql('ticket_placeholders', scope)} AND status = 'open'`,
       );
       return Number(rows[0]?.n ?? 0);
     },
     /** Of conversations queued in the window whose outcome is known (answered, or waited > T): answered within T. */
-    async serviceLevel(orgId: string, minutes: number) {
+    async serviceLevel(scope: Scope, minutes: number) {
       return queryRows<{ group_id: string; answered: number; decided: number }>(
         db,
         sql`SELECT c.group_id,
@@ -689,12 +688,13 @@ export function createRoutingRepository(db: Database) {
                 AND c.first_agent_reply_at - c.queued_at <= g.service_level_seconds * interval '1 second')
                 OR COALESCE(c.first_agent_reply_at, now()) - c.queued_at > g.service_level_seconds * interval '1 second')::int AS decided
             FROM conversations c JOIN skill_groups g ON g.id = c.group_id
-            WHERE c.org_id = ${orgId} AND c.queued_at > now() - ${minutes} * interval '1 minute'
+            WHERE ${scopedSql('c', scope)} AND c.queued_at > now() - ${minutes} * interval '1 minute'
               AND c.leave_message_offer IS DISTINCT FROM 'after_hours'
             GROUP BY c.group_id`,
       );
     },
-    async agentsOfOrg(orgId: string) {
+    /** Agents who serve the scope: org-wide admins in groups, and users of the scope's stores. */
+    async agentsOfScope(scope: Scope) {
       return queryRows<{
         id: string;
         name: string;
@@ -708,12 +708,18 @@ export function createRoutingRepository(db: Database) {
               COALESCE(u.max_concurrency, (SELECT max(g.default_max_concurrency) FROM group_members gm
                 JOIN skill_groups g ON g.id = gm.group_id WHERE gm.user_id = u.id), 5) AS cap,
               (SELECT string_agg(gm.group_id::text, ',') FROM group_members gm WHERE gm.user_id = u.id) AS group_ids
-            FROM users u WHERE u.org_id = ${orgId} AND NOT u.disabled
+            FROM users u WHERE u.org_id = ${scope.orgId} AND NOT u.disabled
               AND (u.role = 'agent' OR EXISTS (SELECT 1 FROM group_members gm WHERE gm.user_id = u.id))
+              ${
+                scope.storeIds === 'all'
+                  ? sql``
+                  : sql`AND (u.role = 'admin' OR EXISTS (SELECT 1 FROM user_stores us
+                      WHERE us.user_id = u.id AND ${scopedSql('us', scope, { orgColumn: null })}))`
+              }
             ORDER BY u.name`,
       );
     },
-    async waitingForReply(orgId: string, limit: number) {
+    async waitingForReply(scope: Scope, limit: number) {
       return queryRows<{
         id: string;
         customer_name: string;
@@ -724,16 +730,17 @@ export function createRoutingRepository(db: Database) {
         db,
         sql`SELECT c.id, cu.name AS customer_name, c.assignee_id, u.name AS agent_name, c.awaiting_agent_since AS since
             FROM conversations c JOIN customers cu ON cu.id = c.customer_id JOIN users u ON u.id = c.assignee_id
-            WHERE c.org_id = ${orgId} AND c.status = 'assigned' AND c.awaiting_agent_since IS NOT NULL
+            WHERE ${scopedSql('c', scope)} AND c.status = 'assigned' AND c.awaiting_agent_since IS NOT NULL
             ORDER BY c.awaiting_agent_since ASC LIMIT ${limit}`,
       );
     },
-    async estimateError(orgId: string) {
+    async estimateError(scope: Scope) {
       const rows = await queryRows<{ mae: number | null; n: number }>(
         db,
         sql`SELECT avg(abs((data->>'waitedSeconds')::float - (data->>'estimatedWaitSeconds')::float))::float AS mae,
               count(*)::int AS n
-            FROM facts WHERE org_id = ${orgId} AND kind = 'conversation.assigned' AND at > now() - interval '1 hour'
+            FROM facts WHERE ${scopedSql('facts', scope)} AND kind = 'conversation.assigned'
+              AND at > now() - interval '1 hour'
               AND data->>'estimatedWaitSeconds' IS NOT NULL AND data->>'waitedSeconds' IS NOT NULL`,
       );
       return { mae: rows[0]?.mae ?? null, n: Number(rows[0]?.n ?? 0) };

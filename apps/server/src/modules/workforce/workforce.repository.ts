@@ -1,5 +1,6 @@
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, asc, desc, eq, gte, lt } from 'drizzle-orm';
+import { type Scope, scopedSql, scopedWhere } from '../../http/scope.ts';
 
 const { workforceHistories, workforcePlans, workforcePlanVersions, workforceAssignments } = schema;
 
@@ -9,8 +10,8 @@ export type PlanVersionRow = typeof workforcePlanVersions.$inferSelect;
 export type NewPlanVersion = Omit<typeof workforcePlanVersions.$inferInsert, 'planId' | 'version' | 'orgId'>;
 export type NewAssignment = { userId: string; shiftType: string; startAt: Date; endAt: Date };
 
-/** Which `conversation.created` facts count as volume: the plan's store and/or group, or a store list. */
-export type VolumeScope = { storeId: string | null; groupId: string | null; storeIds: string[] | null };
+/** Which `conversation.created` facts count as volume: the plan's store and/or group (null = all). */
+export type VolumeScope = { storeId: string | null; groupId: string | null };
 
 export function createWorkforceRepository(db: Database) {
   return {
@@ -18,18 +19,18 @@ export function createWorkforceRepository(db: Database) {
       const [row] = await db.insert(workforceHistories).values(values).returning();
       return row!;
     },
-    async listHistories(orgId: string) {
+    async listHistories(scope: Scope) {
       return db
         .select()
         .from(workforceHistories)
-        .where(eq(workforceHistories.orgId, orgId))
+        .where(scopedWhere(workforceHistories, scope))
         .orderBy(desc(workforceHistories.createdAt));
     },
-    async getHistory(orgId: string, id: string) {
+    async getHistory(scope: Scope, id: string) {
       const [row] = await db
         .select()
         .from(workforceHistories)
-        .where(and(eq(workforceHistories.orgId, orgId), eq(workforceHistories.id, id)));
+        .where(and(scopedWhere(workforceHistories, scope), eq(workforceHistories.id, id)));
       return row ?? null;
     },
 
@@ -38,7 +39,7 @@ export function createWorkforceRepository(db: Database) {
      * wall-clock ms (instant + offset), the workforce engine's convention.
      */
     async countCreated(
-      orgId: string,
+      tenant: Scope,
       scope: VolumeScope,
       from: Date,
       to: Date,
@@ -51,18 +52,10 @@ export function createWorkforceRepository(db: Database) {
         sql`SELECT floor((extract(epoch FROM at) + ${offsetMinutes * 60}) / ${stepSeconds})::bigint AS bucket,
                    count(*)::bigint AS n
             FROM facts
-            WHERE org_id = ${orgId} AND kind = 'conversation.created'
+            WHERE ${scopedSql('facts', tenant)} AND kind = 'conversation.created'
               AND at >= ${from.toISOString()}::timestamptz AND at < ${to.toISOString()}::timestamptz
               ${scope.storeId ? sql`AND store_id = ${scope.storeId}` : sql``}
               ${scope.groupId ? sql`AND group_id = ${scope.groupId}` : sql``}
-              ${
-                scope.storeIds
-                  ? sql`AND store_id IN (${sql.join(
-                      scope.storeIds.length ? scope.storeIds.map((id) => sql`${id}::uuid`) : [sql`NULL`],
-                      sql`, `,
-                    )})`
-                  : sql``
-              }
             GROUP BY 1 ORDER BY 1`,
       );
       return rows.map((r) => ({ wallMs: Number(r.bucket) * stepSeconds * 1000, count: Number(r.n) }));
@@ -72,18 +65,18 @@ export function createWorkforceRepository(db: Database) {
       const [row] = await db.insert(workforcePlans).values(values).returning();
       return row!;
     },
-    async listPlans(orgId: string) {
+    async listPlans(scope: Scope) {
       return db
         .select()
         .from(workforcePlans)
-        .where(eq(workforcePlans.orgId, orgId))
+        .where(scopedWhere(workforcePlans, scope))
         .orderBy(desc(workforcePlans.updatedAt));
     },
-    async getPlan(orgId: string, id: string) {
+    async getPlan(scope: Scope, id: string) {
       const [row] = await db
         .select()
         .from(workforcePlans)
-        .where(and(eq(workforcePlans.orgId, orgId), eq(workforcePlans.id, id)));
+        .where(and(scopedWhere(workforcePlans, scope), eq(workforcePlans.id, id)));
       return row ?? null;
     },
     async setPublished(orgId: string, id: string, version: number) {

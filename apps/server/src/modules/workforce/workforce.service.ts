@@ -23,8 +23,9 @@ import {
   parseIsoTimestamp,
   WorkforceInputError,
 } from '@peakdesk/workforce';
-import { canAccessStore, requireRole, type UserCaller } from '../../http/caller.ts';
+import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { invalidInput, notFound } from '../../http/domain-error.ts';
+import { assertStoreInScope, canSeeStore, type Scope, scopeOf as tenantScope } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { readHistoryFile } from './history-file.ts';
@@ -135,8 +136,8 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
 
   /** Other organisations' plans, and plans of stores the caller does not serve, do not exist for them. */
   async function loadPlan(caller: UserCaller, id: string) {
-    const plan = await repo.getPlan(caller.orgId, id);
-    if (!plan || (plan.storeId && !canAccessStore(caller, plan.storeId))) throw notFound('plan');
+    const plan = await repo.getPlan(tenantScope(caller), id);
+    if (!plan) throw notFound('plan');
     return plan;
   }
 
@@ -147,8 +148,14 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
   }
 
   async function checkScope(caller: UserCaller, storeId: string | null, groupId: string | null) {
-    if (storeId && (!canAccessStore(caller, storeId) || !(await accounts.getStore(caller.orgId, storeId))))
-      throw invalidInput('storeId', 'store not found');
+    if (storeId) {
+      try {
+        assertStoreInScope(tenantScope(caller), storeId);
+      } catch {
+        throw invalidInput('storeId', 'store not found');
+      }
+      if (!(await accounts.getStore(caller.orgId, storeId))) throw invalidInput('storeId', 'store not found');
+    }
     if (groupId && !(await accounts.getGroup(caller.orgId, groupId)))
       throw invalidInput('groupId', 'skill group not found');
   }
@@ -156,12 +163,11 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
   const scopeOf = (p: { storeId: string | null; groupId: string | null }): VolumeScope => ({
     storeId: p.storeId,
     groupId: p.groupId,
-    storeIds: null,
   });
 
   /** `conversation.created` facts on a regular grid of the merchant's clock, whole intervals only. */
   async function factsSeries(
-    orgId: string,
+    tenant: Scope,
     scope: VolumeScope,
     fromWall: number,
     toWall: number,
@@ -173,7 +179,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     const end = Math.floor(toWall / step) * step;
     const values = new Array<number>(Math.max(0, (end - start) / step)).fill(0);
     const rows = await repo.countCreated(
-      orgId,
+      tenant,
       scope,
       wallToInstant(start, offset),
       wallToInstant(end, offset),
@@ -196,8 +202,9 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     if (settings.history.source === 'seed') return null;
     if (settings.history.source === 'facts') {
       const nowWall = instantToWall(now(), offset);
+      // Volume is counted inside the caller's stores only, also for a plan without a store.
       const series = await factsSeries(
-        caller.orgId,
+        tenantScope(caller),
         scope,
         nowWall - settings.history.weeks * 7 * DAY_MS,
         nowWall,
@@ -211,9 +218,8 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
         );
       return series;
     }
-    const row = await repo.getHistory(caller.orgId, settings.history.historyId);
-    if (!row || (row.storeId && !canAccessStore(caller, row.storeId)))
-      throw invalidSettings('settings.history.historyId', 'volume history not found');
+    const row = await repo.getHistory(tenantScope(caller), settings.history.historyId);
+    if (!row) throw invalidSettings('settings.history.historyId', 'volume history not found');
     // Timestamps with an offset are moved onto the plan's clock; bare ones already are local time.
     const shift = row.offsetMinutes === null ? 0 : (offset - row.offsetMinutes) * MINUTE_MS;
     try {
@@ -228,13 +234,18 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     }
   }
 
-  /** Agents a roster may use: active agents of the plan's group (and store), else of its scope. */
+  /**
+   * Agents a roster may use: active agents of the plan's group (and store), and of the caller's
+   * stores — a store-limited planner's org-wide plan never rosters (or counts) another store's people.
+   */
   async function rosterAgents(
-    orgId: string,
+    caller: UserCaller,
     scope: { storeId: string | null; groupId: string | null },
   ): Promise<(RosterCandidate & { status: string; role: string })[]> {
-    return (await accounts.listUsers(orgId))
+    const tenant = tenantScope(caller);
+    return (await accounts.listUsers(caller.orgId))
       .filter((u) => !u.disabled)
+      .filter((u) => u.role === 'admin' || u.storeIds.some((id) => canSeeStore(tenant, id)))
       .filter((u) => !scope.groupId || u.groupIds.includes(scope.groupId))
       .filter((u) => !scope.storeId || u.storeIds.includes(scope.storeId))
       .map((u) => ({ userId: u.id, name: u.name, status: u.status, role: u.role }));
@@ -247,7 +258,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     settings: TPlanSettings,
   ) {
     const history = await historyFor(caller, scopeOf(scope), settings);
-    const agents = (await rosterAgents(caller.orgId, scope)).filter((a) => a.role === 'agent');
+    const agents = (await rosterAgents(caller, scope)).filter((a) => a.role === 'agent');
     return buildPlan(settings, history, agents);
   }
 
@@ -329,9 +340,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
 
     async listHistories(caller: UserCaller): Promise<TVolumeHistory[]> {
       planner(caller);
-      return (await repo.listHistories(caller.orgId))
-        .filter((r) => !r.storeId || canAccessStore(caller, r.storeId))
-        .map(historyDto);
+      return (await repo.listHistories(tenantScope(caller))).map(historyDto);
     },
 
     async factsVolume(
@@ -348,12 +357,8 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       await checkScope(caller, q.storeId ?? null, q.groupId ?? null);
       const nowWall = instantToWall(now(), q.utcOffsetMinutes);
       const series = await factsSeries(
-        caller.orgId,
-        {
-          storeId: q.storeId ?? null,
-          groupId: q.groupId ?? null,
-          storeIds: q.storeId ? null : caller.storeIds,
-        },
+        tenantScope(caller),
+        { storeId: q.storeId ?? null, groupId: q.groupId ?? null },
         nowWall - q.days * DAY_MS,
         nowWall,
         q.intervalMinutes,
@@ -376,9 +381,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
 
     async listPlans(caller: UserCaller): Promise<TPlan[]> {
       planner(caller);
-      return (await repo.listPlans(caller.orgId))
-        .filter((p) => !p.storeId || canAccessStore(caller, p.storeId))
-        .map(planDto);
+      return (await repo.listPlans(tenantScope(caller))).map(planDto);
     },
 
     /** Creates the plan and computes its first version; nothing is stored when the computation fails. */
@@ -401,7 +404,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       });
       await audit.record(caller, 'workforce_plan.create', 'workforce_plan', plan.id, { name: plan.name });
       const version = await appendVersion(caller, plan, req.settings, '', built);
-      return { ...(await detail((await repo.getPlan(caller.orgId, plan.id)) ?? plan)), version };
+      return { ...(await detail((await repo.getPlan(tenantScope(caller), plan.id)) ?? plan)), version };
     },
 
     async getPlan(caller: UserCaller, id: string): Promise<TPlanDetail> {
@@ -536,7 +539,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
         .map((i) => ({ ...i, wallMs: parseIsoTimestamp(i.start)?.wallMs ?? 0 }))
         .filter((i) => i.wallMs >= dayStart && i.wallMs < dayStart + DAY_MS);
       const actualSeries = await factsSeries(
-        caller.orgId,
+        tenantScope(caller),
         scopeOf(plan),
         dayStart,
         Math.min(
@@ -549,7 +552,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       const actuals = new Map(
         actualSeries.values.map((n, i) => [actualSeries.start + i * s.intervalMinutes * MINUTE_MS, n]),
       );
-      const present = (await rosterAgents(caller.orgId, plan)).filter((a) => a.status === 'online');
+      const present = (await rosterAgents(caller, plan)).filter((a) => a.status === 'online');
       const request = staffingRequest(s);
       const core = computeIntraday({
         intervals,

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useLocation } from 'react-router-dom';
 import { ApiError } from '../../lib/api-client.ts';
+import { apiErrorText } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { LanguageSwitch } from '../../ui/language-switch.tsx';
 import { useSession } from './session-context.tsx';
@@ -28,9 +29,9 @@ export function LoginPage() {
     } catch (cause) {
       const apiError = cause instanceof ApiError ? cause : null;
       if (apiError?.field === 'email' || apiError?.field === 'password') {
-        form.setFields([{ name: apiError.field, errors: [apiError.message] }]);
+        form.setFields([{ name: apiError.field, errors: [apiErrorText(apiError, { isBesideField: true })] }]);
       } else {
-        setError(apiError?.message ?? t('login.failed'));
+        setError(apiError ? apiErrorText(apiError) : t('login.failed'));
       }
     } finally {
       setIsSubmitting(false);

@@ -25,7 +25,7 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { useI18n } from '../../lib/i18n.ts';
+import { labelOf, useI18n } from '../../lib/i18n.ts';
 import { CoverageChart, VolumeChart } from './coverage-charts.tsx';
 import { SettingsField, SettingsFieldErrorsProvider, useSettingsFieldErrors } from './settings-field.tsx';
 import { PeakWindowsEditor, ShiftSettingsEditor } from './shift-settings-editor.tsx';
@@ -248,7 +248,9 @@ export function PlanPage() {
         }
       >
         <Descriptions size="small" column={4} data-testid="plan-summary">
-          <Descriptions.Item label={t('wf.summary.method')}>{version.forecastMethod}</Descriptions.Item>
+          <Descriptions.Item label={t('wf.summary.method')}>
+            {labelOf(`wf.method.${version.forecastMethod}`, version.forecastMethod)}
+          </Descriptions.Item>
           <Descriptions.Item label={t('wf.summary.forecastTotal')}>
             {num(version.forecastTotal, 0)}
           </Descriptions.Item>
@@ -257,8 +259,9 @@ export function PlanPage() {
             <Tag
               color={s.status === 'optimal' ? 'green' : s.status === 'understaffed' ? 'red' : 'orange'}
               data-testid="schedule-status"
+              data-status={s.status}
             >
-              {s.status}
+              {labelOf(`wf.scheduleStatus.${s.status}`, s.status)}
             </Tag>
           </Descriptions.Item>
           <Descriptions.Item label={t('wf.summary.cost')}>{num(s.cost)}</Descriptions.Item>
@@ -374,7 +377,10 @@ export function PlanPage() {
                   onChange={(method) =>
                     edit({ ...draft, forecast: { ...draft.forecast, method } }, 'forecast.method')
                   }
-                  options={WORKFORCE_FORECAST_METHODS.map((m) => ({ value: m, label: m }))}
+                  options={WORKFORCE_FORECAST_METHODS.map((m) => ({
+                    value: m,
+                    label: labelOf(`wf.method.${m}`, m),
+                  }))}
                 />
               </SettingsField>
               <SettingsField path="forecast.upliftFactor" label={t('wf.settings.uplift')} width={110}>

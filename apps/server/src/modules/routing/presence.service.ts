@@ -1,0 +1,146 @@
+import type { Queue } from './queue.service.ts';
+import { type RoutingContext, seconds, TIMER } from './routing-context.ts';
+
+/**
+ * Agent presence as routing sees it: sockets per agent on this instance, the heartbeat that keeps
+ * `agent_presence` fresh, the sweep that makes agents without a socket anywhere away (their chats go back
+ * to the queue), the way back from away, and the no-reply deadline that may pause an agent.
+ */
+export function createPresence(ctx: RoutingContext, queue: Queue) {
+  const { deps, repo, change } = ctx;
+  const { timers, logger } = deps;
+  const localAgents = new Map<string, number>();
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+
+  async function sweepAway(): Promise<number> {
+    const groups = new Set<string>();
+    const n = await change(async (w) => {
+      const stale = await w.r.lockStaleAgents(deps.config.agentGraceSeconds);
+      for (const a of stale) {
+        await w.r.markAway(a.id, a.status);
+        const chats = await w.r.assignedTo(a.id);
+        for (const c of chats) {
+          await queue.requeueAssigned(w, c, a.id, 'agent_away');
+          if (c.group_id) groups.add(c.group_id);
+        }
+        await w.record(
+          [
+            {
+              orgId: a.org_id,
+              kind: 'agent.status_changed',
+              agentId: a.id,
+              data: { status: 'away', from: a.status, requeued: chats.length },
+            },
+          ],
+          [{ type: 'agent.status_changed', payload: { orgId: a.org_id, userId: a.id, status: 'away' } }],
+        );
+      }
+      return stale.length;
+    });
+    if (groups.size) await queue.drainGroups([...groups]);
+    return n;
+  }
+
+  async function onNoReply(payload: Record<string, unknown>): Promise<Date | undefined> {
+    const conversationId = String(payload.conversationId);
+    const agentId = String(payload.agentId);
+    const result = await change(async (w) => {
+      const conv = await w.r.lockConversation(conversationId);
+      if (conv?.status !== 'assigned' || conv.assignee_id !== agentId || !conv.group_id) return null;
+      const group = await w.r.getGroup(conv.group_id);
+      const limit = group?.no_reply_seconds;
+      if (!group || !limit) return null;
+      const now = Date.now();
+      if (!conv.awaiting_agent_since) return { again: new Date(now + limit * 1000) };
+      const due = conv.awaiting_agent_since.getTime() + limit * 1000;
+      if (due > now) return { again: new Date(due) };
+      const miss = await w.r.recordMiss(agentId);
+      const paused = Boolean(
+        group.pause_after_misses &&
+          miss &&
+          miss.missed_replies >= group.pause_after_misses &&
+          miss.status === 'online',
+      );
+      await queue.requeueAssigned(w, conv, agentId, 'no_reply', {
+        waitedSeconds: seconds(conv.awaiting_agent_since),
+        misses: miss?.missed_replies ?? null,
+      });
+      if (paused) {
+        await w.r.setAgentStatus(agentId, 'paused');
+        await w.record(
+          [
+            {
+              orgId: conv.org_id,
+              kind: 'agent.status_changed',
+              agentId,
+              groupId: conv.group_id,
+              data: { status: 'paused', reason: 'missed_replies', misses: miss?.missed_replies },
+            },
+          ],
+          [
+            {
+              type: 'agent.status_changed',
+              payload: { orgId: conv.org_id, userId: agentId, status: 'paused' },
+            },
+          ],
+        );
+      }
+      return { groupId: conv.group_id };
+    });
+    if (result && 'again' in result) return result.again;
+    if (result?.groupId) await queue.drainGroup(result.groupId);
+    return undefined;
+  }
+
+  async function beat() {
+    await repo.touchPresence([...localAgents.keys()]);
+    await sweepAway();
+  }
+
+  timers.register(TIMER.noReply, onNoReply);
+
+  return {
+    sweepAway,
+    async onAgentStatusChanged(userId: string, status: string) {
+      if (status === 'online') {
+        await repo.resetMisses(userId);
+        await queue.drainForAgent(userId);
+      }
+    },
+    async agentConnected(userId: string) {
+      const n = (localAgents.get(userId) ?? 0) + 1;
+      localAgents.set(userId, n);
+      if (n > 1) return;
+      await repo.touchPresence([userId]);
+      await change(async (w) => {
+        const restored = await w.r.restoreFromAway(userId);
+        if (restored)
+          await w.record(
+            [],
+            [
+              {
+                type: 'agent.status_changed',
+                payload: { orgId: restored.org_id, userId, status: restored.status },
+              },
+            ],
+          );
+      });
+    },
+    agentDisconnected(userId: string) {
+      const n = (localAgents.get(userId) ?? 1) - 1;
+      if (n <= 0) localAgents.delete(userId);
+      else localAgents.set(userId, n);
+    },
+    heartbeat: beat,
+    start() {
+      heartbeat ??= setInterval(() => {
+        beat().catch((e: unknown) => logger.warn({ err: e }, 'presence heartbeat failed'));
+      }, deps.config.heartbeatMs);
+      heartbeat.unref();
+    },
+    stop() {
+      clearInterval(heartbeat);
+      heartbeat = undefined;
+    },
+  };
+}
