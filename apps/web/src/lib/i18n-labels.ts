@@ -294,6 +294,7 @@ export const labelsZhCN = {
   'wf.method.holt-winters': 'Holt-Winters 季节平滑',
   'wf.method.promotion-uplift': '大促系数',
   'wf.method.promotion-ratio': '大促倍数',
+  'wf.method.seed-formula': '种子公式（日均 × 双11比例）',
 } as const;
 
 export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
@@ -591,4 +592,5 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'wf.method.holt-winters': 'Holt-Winters',
   'wf.method.promotion-uplift': 'Promotion uplift',
   'wf.method.promotion-ratio': 'Promotion ratio',
+  'wf.method.seed-formula': 'Seed formula (daily average × Double 11 ratio)',
 };
