@@ -63,6 +63,12 @@ export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller =
 
 export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditService };
 
+/**
+ * A new skill group does not let customers wait unseen: after 10 minutes in the queue they are offered
+ * to leave a message (they may keep waiting). The routing page changes or turns it off per group.
+ */
+export const NEW_GROUP_ROUTING = { maxWaitSeconds: 600, overflowAction: 'leave_message' } as const;
+
 export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
   const repo = createAccountsRepository(db);
 
@@ -213,7 +219,7 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       requireRole(caller, 'admin');
       if ((await repo.listGroups(caller.orgId)).some((g) => g.name === req.name))
         throw new DomainError('conflict', 'group_name_taken', 'name: a group with this name exists', 'name');
-      const row = await repo.createGroup({ orgId: caller.orgId, ...req });
+      const row = await repo.createGroup({ orgId: caller.orgId, ...req, ...NEW_GROUP_ROUTING });
       await audit.record(caller, 'group.create', 'group', row.id, { ...req });
       return toGroupDto(row);
     },
