@@ -212,6 +212,20 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       return { ...toStoreDto(row), identitySecret: row.identitySecret };
     },
 
+    /**
+     * A new identity secret for the store (the old one leaked, or staff changed): buyer signatures made
+     * with the old one stop verifying at once. Audit-logged without the secret.
+     */
+    async rotateStoreSecret(caller: UserCaller, id: string) {
+      requireRole(caller, 'admin');
+      const row = await repo.updateStore(caller.orgId, id, {
+        identitySecret: randomBytes(24).toString('hex'),
+      });
+      if (!row) throw notFound('store');
+      await audit.record(caller, 'store.rotate_secret', 'store', id, { name: row.name });
+      return { ...toStoreDto(row), identitySecret: row.identitySecret };
+    },
+
     async listGroups(caller: UserCaller): Promise<TSkillGroup[]> {
       return (await repo.listGroups(caller.orgId)).map(toGroupDto);
     },
