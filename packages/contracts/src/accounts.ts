@@ -40,6 +40,22 @@ export const ZCreateUserRequest = z.object({
 });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
+/** An organisation and its first admin: the setup page, `peakdesk admin create` and `peakdesk org create`. */
+export const ZCreateOrganizationRequest = z.object({
+  orgName: z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters'),
+  name: z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters'),
+  email: z.string().trim().max(200).pipe(z.email('must be an email address')),
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
+});
+export type TCreateOrganizationRequest = z.infer<typeof ZCreateOrganizationRequest>;
+
+/** First run: the token printed by `peakdesk start` proves the caller can see the server's console. */
+export const ZSetupRequest = ZCreateOrganizationRequest.extend({
+  token: z.string().trim().min(1, 'is empty').max(200),
+});
+export type TSetupRequest = z.infer<typeof ZSetupRequest>;
+export const ZSetupStatus = z.object({ isNeeded: z.boolean() });
+
 export const ZUpdateUserRequest = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   role: ZRole.optional(),
@@ -112,6 +128,7 @@ export const AUDIT_ACTIONS = [
   'faq.import',
   'faq.update',
   'group.create',
+  'organization.create',
   'group.update',
   'quick_reply.create',
   'quick_reply.delete',

@@ -582,6 +582,11 @@ const ROUTES: Record<string, Case> = {
   'GET /api/auth/me': { kind: 'none', why: 'the caller themself' },
   'POST /api/auth/password': { kind: 'none', why: "the caller's own password" },
   'PUT /api/me/status': { kind: 'none', why: "the caller's own status" },
+  'GET /api/setup': { kind: 'none', why: 'first run: only whether an admin exists yet' },
+  'POST /api/setup': {
+    kind: 'none',
+    why: 'first run: creates a new organisation with the one-time start token; 409 once an admin exists (organizations.test.ts)',
+  },
   'POST /api/widget/session': {
     kind: 'none',
     why: 'public by design: any buyer may open a chat with a store by its id (a new customer of that store)',

@@ -22,6 +22,9 @@ export const labelsZhCN = {
   'error.drill_run_not_found': '演练不存在',
   'error.drill_running': '已有演练正在进行，请等它结束后再开始',
   'error.email_taken': '该邮箱已被使用',
+  'error.already_set_up': 'PeakDesk 已完成首次设置，请直接登录',
+  'error.invalid_setup_token': '设置令牌不对：请使用 peakdesk start 控制台里打印的链接',
+  'error.organization_exists': '已有同名商家',
   'error.empty_upload': '文件是空的',
   'error.faq_exists': '该编号的问答已存在',
   'error.faq_not_found': '问答不存在或已删除',
@@ -165,6 +168,7 @@ export const labelsZhCN = {
   'audit.action.faq.update': '修改问答',
   'audit.action.group.create': '新建技能组',
   'audit.action.group.update': '修改技能组',
+  'audit.action.organization.create': '创建商家（首个管理员）',
   'audit.action.quick_reply.create': '新建团队话术',
   'audit.action.quick_reply.delete': '删除团队话术',
   'audit.action.quick_reply.update': '修改团队话术',
@@ -289,6 +293,7 @@ export const labelsZhCN = {
   'wf.method.holt-winters': 'Holt-Winters 季节平滑',
   'wf.method.promotion-uplift': '大促系数',
   'wf.method.promotion-ratio': '大促倍数',
+  'wf.method.seed-formula': '种子公式（日均 × 双11比例）',
 } as const;
 
 export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
@@ -309,6 +314,9 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'error.drill_run_not_found': 'The drill does not exist',
   'error.drill_running': 'A drill is already running; start another once it has finished',
   'error.email_taken': 'This e-mail address is already in use',
+  'error.already_set_up': 'PeakDesk is already set up: sign in instead',
+  'error.invalid_setup_token': 'Wrong setup token: use the link printed in the peakdesk start console',
+  'error.organization_exists': 'An organisation with this name exists',
   'error.empty_upload': 'The file is empty',
   'error.faq_exists': 'An FAQ with this ID already exists',
   'error.faq_not_found': 'The FAQ does not exist or was deleted',
@@ -457,6 +465,7 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'audit.action.faq.update': 'Edited an FAQ',
   'audit.action.group.create': 'Created a skill group',
   'audit.action.group.update': 'Edited a skill group',
+  'audit.action.organization.create': 'Created the organisation (first admin)',
   'audit.action.quick_reply.create': 'Created a team quick reply',
   'audit.action.quick_reply.delete': 'Deleted a team quick reply',
   'audit.action.quick_reply.update': 'Edited a team quick reply',
@@ -581,4 +590,5 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'wf.method.holt-winters': 'Holt-Winters',
   'wf.method.promotion-uplift': 'Promotion uplift',
   'wf.method.promotion-ratio': 'Promotion ratio',
+  'wf.method.seed-formula': 'Seed formula (daily average × Double 11 ratio)',
 };

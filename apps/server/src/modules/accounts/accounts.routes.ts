@@ -12,13 +12,15 @@ import {
   ZMe,
   ZOk,
   ZSetStatusRequest,
+  ZSetupRequest,
+  ZSetupStatus,
   ZSkillGroup,
   ZUpdateGroupRequest,
   ZUpdateStoreRequest,
   ZUpdateUserRequest,
   ZUser,
 } from '@peakdesk/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerOf, SESSION_COOKIE, userOf } from '../../http/auth.ts';
@@ -27,6 +29,20 @@ import { type LoginThrottle, sendRefusal } from '../../http/throttle.ts';
 import type { Services } from '../../services.ts';
 
 const ZIdParams = z.object({ id: ZId });
+
+function setSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: { token: string; maxAgeSeconds: number },
+) {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: session.maxAgeSeconds,
+    secure: req.protocol === 'https',
+  });
+}
 
 export function registerAccountsRoutes(app: FastifyInstance, s: Services, throttle: LoginThrottle) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -49,16 +65,22 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services, thrott
         throw error;
       }
       await throttle.succeeded(req.body.email);
-      const { token, maxAgeSeconds } = session;
-      reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        maxAge: maxAgeSeconds,
-        secure: req.protocol === 'https',
-      });
-      const caller = await s.accounts.resolveSession(token);
-      return s.accounts.me(caller!);
+      setSessionCookie(req, reply, session);
+      return s.accounts.me((await s.accounts.resolveSession(session.token))!);
+    },
+  );
+  // First run: public while no admin exists; the setup token printed at start guards the write.
+  r.get('/api/setup', { schema: { tags: ['auth'], response: { 200: ZSetupStatus } } }, async () => ({
+    isNeeded: await s.organizations.isSetupNeeded(),
+  }));
+  r.post(
+    '/api/setup',
+    { schema: { tags: ['auth'], body: ZSetupRequest, response: { 201: ZMe } } },
+    async (req, reply) => {
+      await s.organizations.completeSetup(req.body);
+      const session = await s.accounts.login(req.body.email, req.body.password);
+      setSessionCookie(req, reply, session);
+      return reply.status(201).send(await s.accounts.me((await s.accounts.resolveSession(session.token))!));
     },
   );
   r.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 200: ZOk } } }, async (req, reply) => {

@@ -323,6 +323,17 @@ describe('admin management and validation', () => {
     expect(JSON.stringify(audit.body)).not.toMatch(/passwordHash|argon2/);
   });
 
+  it('an org-wide admin lists every member, also one not yet given a store', async () => {
+    const res = await api<TUser>(server, 'POST', '/api/users', {
+      token: adminToken,
+      body: { email: 'nostore@test.local', name: '待分配', role: 'agent', password: 'S3cret-Pa55word!' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.storeIds).toEqual([]);
+    const list = await api<TUser[]>(server, 'GET', '/api/users', { token: adminToken });
+    expect(list.body.map((u) => u.email)).toContain('nostore@test.local');
+  });
+
   it('names the field in validation errors', async () => {
     const cases: [unknown, string][] = [
       [{ email: 'not-an-email', name: 'x', role: 'agent', password: 'long-enough-1' }, 'email'],

@@ -31,6 +31,42 @@ import { SettingsField, SettingsFieldErrorsProvider, useSettingsFieldErrors } fr
 import { PeakWindowsEditor, ShiftSettingsEditor } from './shift-settings-editor.tsx';
 import { clockOf, dayClockOf, workforceApi } from './workforce-api.ts';
 
+/** Where the forecast came from and how far to trust it (seed formula, far-ahead, promotion days). */
+function ForecastBasisNote({ version }: { version: TPlanVersion }) {
+  const { t } = useI18n();
+  const b = version.forecastBasis;
+  if (!b) return null;
+  const params = {
+    avg: Math.round(b.dailyAverage ?? 0),
+    ratio: b.ratio ?? 0,
+    days: b.daysAfterHistory ?? 0,
+    max: b.maxSeriesDays,
+  };
+  const text =
+    b.kind === 'seed'
+      ? t('wf.basis.seed', params)
+      : b.kind === 'far-ahead'
+        ? t('wf.basis.farAhead', {
+            ...params,
+            source: t(b.promotion === 'history' ? 'wf.basis.ratioFromHistory' : 'wf.basis.ratioFromSeed'),
+          })
+        : b.promotion === 'seed'
+          ? t('wf.basis.promotionSeed', params)
+          : b.promotion === 'history'
+            ? t('wf.basis.promotionHistory', params)
+            : null;
+  if (!text) return null;
+  return (
+    <Alert
+      style={{ margin: '12px 0' }}
+      type={b.kind === 'series' && b.promotion === 'history' ? 'info' : 'warning'}
+      showIcon
+      message={text}
+      data-testid="forecast-basis"
+    />
+  );
+}
+
 const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? '—' : v.toFixed(digits);
 
@@ -237,6 +273,7 @@ export function PlanPage() {
             {version.roster.unassigned.length}
           </Descriptions.Item>
         </Descriptions>
+        <ForecastBasisNote version={version} />
         {s.status === 'understaffed' || s.status === 'no-solution' ? (
           <Alert type="error" showIcon message={s.message} data-testid="schedule-alert" />
         ) : s.status === 'time-limit-heuristic' ? (
