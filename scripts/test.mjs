@@ -5,6 +5,8 @@ import { spawnSync } from 'node:child_process';
 const steps = [
   ['lint', 'npx', ['biome', 'check', '.']],
   ['typecheck', 'node', ['scripts/typecheck.mjs']],
+  // Dead files, unused exports and dependencies, imports a workspace does not declare (knip.jsonc).
+  ['dead code', 'npx', ['knip', '--no-progress']],
   ['chromium', 'bash', ['scripts/ensure-chromium.sh']],
   ['build', 'npm', ['run', 'build']],
   [

@@ -49,12 +49,6 @@ export function readMemory(proc: ChildProcess, timeoutMs = 120_000): Promise<Mem
   });
 }
 
-/** Resident set size of any process, from /proc (Linux), in bytes. */
-export function rssOf(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : Number.NaN;
-}
-
 function fdLimits(): { soft: number; hard: number } {
   const line = readFileSync('/proc/self/limits', 'utf8')
     .split('\n')

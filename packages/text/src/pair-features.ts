@@ -21,8 +21,6 @@ export const PAIR_FEATURE_NAMES = [
   'unmatchedQueryIdf',
 ] as const;
 
-export type PairFeatureName = (typeof PAIR_FEATURE_NAMES)[number];
-
 /** Document frequencies in whatever collection is being matched against (FAQ variants, AFQMC sentences). */
 export type TermStatistics = { documentCount: number; documentFrequency: (token: string) => number };
 

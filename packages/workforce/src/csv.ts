@@ -142,5 +142,3 @@ export function assertUniqueStarts(points: readonly TimedValue[], fileName: stri
     }
   }
 }
-
-export { fail as failAtLine };

@@ -85,14 +85,6 @@ function release(pooled: PooledWorker) {
   idle.push(pooled);
 }
 
-/**
- * Starts a worker and compiles HiGHS ahead of the first solve (no-op when a warm worker is idle).
- * Optional: `solveInWorker` starts one itself; a long-running server can call this at boot.
- */
-export function prewarmScheduleSolver(): void {
-  if (idle.length === 0) release(spawn());
-}
-
 /** Terminates idle workers (tests and embedders that want a clean shutdown; exit does not need it). */
 export async function closeScheduleSolverWorkers(): Promise<void> {
   const workers = idle.splice(0, idle.length);

@@ -16,7 +16,6 @@ export type ParsedTimestamp = {
 export const MINUTE_MS = 60_000;
 export const DAY_MINUTES = 1440;
 export const DAY_MS = DAY_MINUTES * MINUTE_MS;
-export const WEEK_MS = 7 * DAY_MS;
 
 const ISO_PATTERN =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
@@ -68,11 +67,6 @@ export function formatIsoTimestamp(wallMs: WallClockMs, offsetMinutes: number | 
 export function toWallClock(parsed: ParsedTimestamp, targetOffset: number | null): WallClockMs {
   if (parsed.offsetMinutes === null || targetOffset === null) return parsed.wallMs;
   return parsed.wallMs + (targetOffset - parsed.offsetMinutes) * MINUTE_MS;
-}
-
-/** `YYYY-MM-DD` of a wall-clock time. */
-export function formatDate(wallMs: WallClockMs): string {
-  return new Date(wallMs).toISOString().slice(0, 10);
 }
 
 /** Wall-clock ms of a `YYYY-MM-DD` date's midnight; throws a WorkforceInputError naming `field`. */

@@ -59,8 +59,6 @@ export type OutboxOptions = {
   maxBackoffMs?: number;
 };
 
-export type Outbox = ReturnType<typeof createOutbox>;
-
 /** Writes durable events in `tx` with their current version (validated: a bad payload fails the write). */
 export async function writeEvents(
   tx: Database,

@@ -1,5 +1,5 @@
 import type { TRole } from '@peakdesk/contracts';
-import { DomainError, forbidden } from './domain-error.ts';
+import { forbidden } from './domain-error.ts';
 
 /** Who is asking. Every service call takes one; `scopeOf(caller)` (http/scope.ts) scopes its queries. */
 export type UserCaller = {
@@ -19,12 +19,6 @@ export type Caller = UserCaller | CustomerCaller;
 export function requireRole(caller: Caller, ...roles: TRole[]): UserCaller {
   if (caller.kind !== 'user') throw forbidden('agents only');
   if (!roles.includes(caller.role)) throw forbidden(`requires role ${roles.join(' or ')}`);
-  return caller;
-}
-
-export function requireUser(caller: Caller | undefined): UserCaller {
-  if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
-  if (caller.kind !== 'user') throw forbidden('agents only');
   return caller;
 }
 

@@ -85,10 +85,6 @@ export function assertStoreInScope(scope: Scope, storeId: string | null | undefi
   if (!canSeeStore(scope, storeId)) throw notFound(what);
 }
 
-export function filterInScope<T extends TenantRow>(rows: readonly T[], scope: Scope): T[] {
-  return rows.filter((r) => inScope(r, scope));
-}
-
 /**
  * Drizzle condition: the table's rows of the scope. `storeId` column given: rows of the scope's
  * stores, plus org-wide rows (store null) unless `orgWideRows: false`.

@@ -38,8 +38,6 @@ export type ScheduleOptions<S extends z.ZodType> = {
   orgId?: string | null;
 };
 
-export type Jobs = ReturnType<typeof createJobs>;
-
 export function createJobs(o: {
   db: Database;
   logger: Logger;

@@ -283,5 +283,3 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
     },
   };
 }
-
-export type AccountsService = ReturnType<typeof createAccountsService>;

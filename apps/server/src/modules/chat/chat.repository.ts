@@ -6,7 +6,6 @@ import { createBatcher } from './batcher.ts';
 const { customers, conversations, attachments } = schema;
 
 export type ConversationRow = typeof conversations.$inferSelect;
-export type CustomerRow = typeof customers.$inferSelect;
 
 export type MessageRecord = {
   id: string;

@@ -290,4 +290,3 @@ export function createDrillRunner(deps: {
     },
   };
 }
-export type DrillRunner = ReturnType<typeof createDrillRunner>;

@@ -36,7 +36,6 @@ import {
   createKnowledgeRepository,
   type FaqRow,
   type FaqValues,
-  type KnowledgeRepository,
 } from './knowledge.repository.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -430,4 +429,3 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
 }
 
 export type KnowledgeService = ReturnType<typeof createKnowledgeService>;
-export type { KnowledgeRepository };

@@ -80,4 +80,3 @@ export function createQuickRepliesService({ db, audit }: { db: Database; audit: 
     },
   };
 }
-export type QuickRepliesService = ReturnType<typeof createQuickRepliesService>;

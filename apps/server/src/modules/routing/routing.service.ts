@@ -7,13 +7,7 @@ import { createRoutingSettings } from './settings.service.ts';
 import { createTransfers } from './transfers.service.ts';
 import { createWall } from './wall.service.ts';
 
-export type {
-  Assignment,
-  OpenTicketCheck,
-  RoutingConfig,
-  RoutingNotifier,
-  RoutingServiceDeps,
-} from './routing-context.ts';
+export type { RoutingServiceDeps } from './routing-context.ts';
 
 /**
  * Surge routing, composed from its concerns: entry (rules, lanes, business hours), the queue (drain,

@@ -175,4 +175,3 @@ export function createWorkforceRepository(db: Database) {
     },
   };
 }
-export type WorkforceRepository = ReturnType<typeof createWorkforceRepository>;

@@ -587,5 +587,3 @@ const summaryOf = (v: TPlanVersion): TPlanVersionSummary => ({
   cost: v.cost,
   shiftCount: v.shiftCount,
 });
-
-export type WorkforceService = ReturnType<typeof createWorkforceService>;
