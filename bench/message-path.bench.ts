@@ -226,6 +226,8 @@ async function startPathServer(
     {
       PEAKDESK_SOCKET_MSGS_PER_SECOND: '100000',
       PEAKDESK_RATE_LIMIT_PER_MINUTE: '1000000',
+      PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: '1000000',
+      PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: '1000000',
       LOG_LEVEL: 'warn',
     },
     { port, host: '127.0.0.1', databaseUrl: storage.databaseUrl, dataDir: storage.dataDir },

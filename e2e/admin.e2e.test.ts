@@ -61,7 +61,7 @@ describe('merchant administration in real Chromium', () => {
       .locator('.ant-form-item', { has: page.locator('label[title="邮箱"]') })
       .locator('.ant-form-item-explain-error');
     await emailError.waitFor();
-    expect(await emailError.textContent()).toContain('already in use');
+    expect(await emailError.textContent()).toBe('该邮箱已被使用');
 
     await field(page, '新建成员', '邮箱').fill('xiaoshuang@demo.peakdesk.local');
     await save(page, '新建成员');

@@ -83,7 +83,9 @@ describe('planner in real Chromium', () => {
       version.intervals.map((i) => ({ start: i.start, required: i.required, scheduled: i.scheduled })),
     );
     for (const row of shown) expect(row.scheduled).toBeGreaterThanOrEqual(row.required);
-    expect(await page.getByTestId('schedule-status').textContent()).toBe(version.schedule.status);
+    expect(await page.getByTestId('schedule-status').getAttribute('data-status')).toBe(
+      version.schedule.status,
+    );
     await context.close();
   });
 
@@ -121,7 +123,7 @@ describe('planner in real Chromium', () => {
     const latestField = page.locator(`div[data-field="${latestPath}"]`);
     await latestField.getByTestId('field-error').waitFor();
     expect(await latestField.getByTestId('field-error').textContent()).toBe(
-      'a 60-minute break starting at 600 ends after the 540-minute shift',
+      '休息最晚开始不能早于最早开始，且休息须在班次结束前结束',
     );
     expect(await latestField.getByTestId('shift-0-break-0-latest').count()).toBe(1);
     const detail = await page.request.get(`${server.url}/api/workforce/plans/${planId}`);
@@ -144,7 +146,7 @@ describe('planner in real Chromium', () => {
     });
     expect(v2.settings.peakWindows[0]).toEqual({ start: '00:00', end: '01:00' });
     await expect
-      .poll(() => page.getByTestId('schedule-status').textContent(), { timeout: 30_000 })
+      .poll(() => page.getByTestId('schedule-status').getAttribute('data-status'), { timeout: 30_000 })
       .toBe(v2.schedule.status);
 
     // The page shows the new schedule, and it changed as edited: two early shifts, breaks 3 h in.

@@ -117,6 +117,8 @@ export async function spawnServer(o: SpawnOptions): Promise<ServerProcess> {
     LOG_LEVEL: 'warn',
     PEAKDESK_SOCKET_MSGS_PER_SECOND: '100000',
     PEAKDESK_RATE_LIMIT_PER_MINUTE: '1000000',
+    PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: '1000000',
+    PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: '1000000',
     PEAKDESK_SECRET: 'process-harness-secret-0123456789abcdef',
     ...(o.storage.databaseUrl ? { DATABASE_URL: o.storage.databaseUrl } : {}),
     ...(o.redisUrl ? { REDIS_URL: o.redisUrl } : {}),

@@ -8,13 +8,20 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerDemoRoutes } from './demo/demo-page.routes.ts';
-import { bearerOf, SESSION_COOKIE } from './http/auth.ts';
+import { resolveCaller, SESSION_COOKIE } from './http/auth.ts';
 import { handleError } from './http/error-mapper.ts';
 import { acceptEmptyJsonBodies } from './http/json-body.ts';
 import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
 import { registerStaticRoutes } from './http/static.routes.ts';
 import { guardRequestText } from './http/text-guard.ts';
+import {
+  createLoginThrottle,
+  createMemoryCounterStore,
+  createRedisCounterStore,
+  createWidgetSessionThrottle,
+} from './http/throttle.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
+import { hashToken } from './modules/accounts/secrets.ts';
 import { registerBotRoutes } from './modules/bot/bot.routes.ts';
 import { registerChatRoutes } from './modules/chat/chat.routes.ts';
 import { registerDrillsRoutes } from './modules/drills/drills.routes.ts';
@@ -37,7 +44,9 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    // X-Forwarded-For / -Proto / -Host are believed only from the configured proxies: otherwise any
+    // client could pick its own address (and a fresh rate-limit bucket) per request.
+    trustProxy: o.config.trustProxy.length > 0 ? o.config.trustProxy : false,
     // Our onResponse hook logs API requests in one line; skip Fastify's two lines per request.
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
@@ -63,13 +72,23 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
       );
   });
 
+  // Instances of one deployment share the database and so its secret; another deployment (or test
+  // database) on the same Redis gets keys of its own.
+  const redisNamespace = hashToken(o.services.secret).slice(0, 12);
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
     max: o.config.rateLimitPerMinute,
     timeWindow: 60_000,
-    ...(o.rateLimitRedis ? { redis: o.rateLimitRedis } : {}),
-    // Per token / session / visitor when the caller is known, per address otherwise.
-    keyGenerator: (req) => bearerOf(req) ?? req.cookies?.[SESSION_COOKIE] ?? req.ip,
+    ...(o.rateLimitRedis ? { redis: o.rateLimitRedis, nameSpace: `pd-rl-${redisNamespace}-` } : {}),
+    // Per verified caller (user or visitor), per address otherwise: an unknown or forged token or
+    // cookie resolves to no caller and counts against the address, so it cannot mint a fresh bucket.
+    keyGenerator: async (req) => {
+      if (!req.url.startsWith('/api/')) return `ip:${req.ip}`;
+      const caller = await resolveCaller(o.services.resolvers, req).catch(() => null);
+      if (caller?.kind === 'user') return `user:${caller.userId}`;
+      if (caller?.kind === 'customer') return `customer:${caller.customerId}`;
+      return `ip:${req.ip}`;
+    },
     allowList: (req) => req.url === '/health' || req.url === '/ready',
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
@@ -100,9 +119,19 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
 
+  const counters = o.rateLimitRedis
+    ? createRedisCounterStore(o.rateLimitRedis, redisNamespace)
+    : createMemoryCounterStore();
   registerOpsRoutes(app, o.probe, o.isShuttingDown);
-  registerAccountsRoutes(app, o.services);
-  registerChatRoutes(app, o.services);
+  registerAccountsRoutes(app, o.services, createLoginThrottle(counters, o.config.loginMaxFailures));
+  registerChatRoutes(
+    app,
+    o.services,
+    createWidgetSessionThrottle(counters, {
+      perAddress: o.config.widgetSessionsPerMinute,
+      perStore: o.config.widgetSessionsPerStorePerMinute,
+    }),
+  );
   registerQuickRepliesRoutes(app, o.services);
   registerDrillsRoutes(app, o.services);
   registerRoutingRoutes(app, o.services);

@@ -1,4 +1,27 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
+
+const list = (v: string | undefined) =>
+  (v ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+// proxy-addr's names for address ranges, accepted next to addresses and CIDRs.
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const isProxyEntry = (x: string) => {
+  if (PROXY_KEYWORDS.has(x)) return true;
+  const [addr, bits, ...rest] = x.split('/');
+  if (rest.length > 0 || !addr || isIP(addr) === 0) return false;
+  return bits === undefined || /^\d{1,3}$/.test(bits);
+};
+const isOrigin = (x: string) => {
+  try {
+    const u = new URL(x);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === x;
+  } catch {
+    return false;
+  }
+};
 
 /** The one place that reads process.env; everything else receives a parsed Config. */
 const ZEnv = z.object({
@@ -24,6 +47,20 @@ const ZEnv = z.object({
   PEAKDESK_AGENT_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   PEAKDESK_ABANDON_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PEAKDESK_WALL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  PEAKDESK_TRUST_PROXY: z
+    .string()
+    .optional()
+    .refine((v) => list(v).every(isProxyEntry), 'must be a comma-separated list of addresses or CIDRs'),
+  PEAKDESK_ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .refine(
+      (v) => list(v).every(isOrigin),
+      'must be a comma-separated list of origins such as https://desk.example.com',
+    ),
+  PEAKDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
+  PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
 });
 
 export type Config = {
@@ -45,6 +82,14 @@ export type Config = {
   agentGraceSeconds: number;
   abandonGraceSeconds: number;
   wallIntervalMs: number;
+  /** Proxies whose `X-Forwarded-*` headers are believed; empty = none (the socket address is the client). */
+  trustProxy: string[];
+  /** Origins besides the server's own allowed for cookie-authenticated writes and socket handshakes. */
+  allowedOrigins: string[];
+  /** Failed sign-ins per account in 15 minutes before it is locked; an address gets 5× as many. */
+  loginMaxFailures: number;
+  widgetSessionsPerMinute: number;
+  widgetSessionsPerStorePerMinute: number;
 };
 
 export class ConfigError extends Error {}
@@ -77,6 +122,14 @@ export function parseConfig(
     agentGraceSeconds: e.PEAKDESK_AGENT_GRACE_SECONDS,
     abandonGraceSeconds: e.PEAKDESK_ABANDON_GRACE_SECONDS,
     wallIntervalMs: e.PEAKDESK_WALL_INTERVAL_MS,
+    trustProxy: list(e.PEAKDESK_TRUST_PROXY),
+    allowedOrigins: [
+      ...list(e.PEAKDESK_ALLOWED_ORIGINS),
+      ...(e.PEAKDESK_PUBLIC_URL ? [new URL(e.PEAKDESK_PUBLIC_URL).origin] : []),
+    ],
+    loginMaxFailures: e.PEAKDESK_LOGIN_MAX_FAILURES,
+    widgetSessionsPerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_MINUTE,
+    widgetSessionsPerStorePerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

@@ -16,6 +16,8 @@ export type RunningServer = {
   db: DatabaseHandle;
   logger: Logger;
   demoLogins: DemoLogin[];
+  /** While no admin exists: the one-time token of the setup page (`/setup?token=…`); null after. */
+  setupToken: string | null;
   close(): Promise<void>;
 };
 
@@ -66,6 +68,7 @@ export async function startServer(
     messagesPerSecond: config.socketMessagesPerSecond,
   });
   const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
+  const setupToken = await services.organizations.setupToken();
   // Durable timers and presence run on every instance; SKIP LOCKED lets each timer fire once.
   services.timers.start();
   services.routing.start();
@@ -89,6 +92,7 @@ export async function startServer(
     db,
     logger,
     demoLogins,
+    setupToken,
     /**
      * Graceful stop: refuse new work, disconnect sockets (clients reconnect to another instance and
      * resend anything unacknowledged), let in-flight handlers commit, then close the database.

@@ -8,6 +8,7 @@ import type { CallerResolvers } from './http/auth.ts';
 import { scopeOf } from './http/scope.ts';
 import { createTimers } from './jobs/timers.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
+import { createOrganizationsService } from './modules/accounts/organizations.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { type BotService, createBotService } from './modules/bot/bot.service.ts';
 import { createChatService } from './modules/chat/chat.service.ts';
@@ -27,6 +28,7 @@ export async function createServices(
 ) {
   const audit = createAuditService(db);
   const accounts = createAccountsService({ db, bus, audit });
+  const organizations = createOrganizationsService({ repo: accounts.repo, audit });
   // All instances must sign visitor tokens alike: use the configured secret or the one stored in the db.
   const secret =
     config.secret ??
@@ -118,6 +120,7 @@ export async function createServices(
   return {
     audit,
     accounts,
+    organizations,
     chat,
     routing,
     timers,

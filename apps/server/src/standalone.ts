@@ -3,6 +3,10 @@ import type { TBotAnswer } from '@peakdesk/contracts';
 import { type DatabaseHandle, openDatabase } from '@peakdesk/db';
 import type { Config } from './config.ts';
 import { createAccountsRepository } from './modules/accounts/accounts.repository.ts';
+import {
+  createOrganizationsService,
+  type OrganizationsService,
+} from './modules/accounts/organizations.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
 import { createBotRepository } from './modules/bot/bot.repository.ts';
 import { toSettingsDto } from './modules/bot/bot.service.ts';
@@ -14,6 +18,7 @@ import { createQuickRepliesRepository } from './modules/quick-replies/quick-repl
 export type Standalone = {
   db: DatabaseHandle;
   knowledge: KnowledgeService;
+  organizations: OrganizationsService;
   /** The store's organisation, or the first organisation (created with a default store if there is none). */
   resolveTenant(storeId?: string): Promise<{ orgId: string; storeId: string | null } | null>;
   ask(orgId: string, text: string, storeId: string | null): Promise<TBotAnswer>;
@@ -29,32 +34,32 @@ export async function openStandalone(config: Config): Promise<Standalone> {
   const accounts = createAccountsRepository(db.db);
   const quickReplies = createQuickRepliesRepository(db.db);
   const bots = createBotRepository(db.db);
+  const audit = createAuditService(db.db);
+  const organizations = createOrganizationsService({ repo: accounts, audit });
   const knowledge = createKnowledgeService({
     db: db.db,
-    audit: createAuditService(db.db),
+    audit,
     accounts,
     hasQuickReply: async (orgId, id) => (await quickReplies.getTeam(orgId, id)) !== null,
   });
   const settingsFor = async (storeId: string) => toSettingsDto(storeId, await bots.getSettings(storeId));
 
+  // Before the first admin is created this organisation holds what CLI commands import; the setup
+  // page and `peakdesk admin create` take it over.
   async function ensureOrganization(): Promise<string> {
     const existing = await accounts.firstOrganization();
     if (existing) return existing.id;
-    const org = await accounts.createOrganization('默认商家');
-    const group = await accounts.createGroup({ orgId: org.id, name: '默认客服组', defaultMaxConcurrency: 5 });
-    await accounts.createStore({
-      orgId: org.id,
-      name: '默认店铺',
-      platform: 'other',
-      defaultGroupId: group.id,
+    const org = await accounts.provisionOrganization({
+      orgName: '默认商家',
       identitySecret: randomBytes(24).toString('hex'),
     });
-    return org.id;
+    return org!.orgId;
   }
 
   return {
     db,
     knowledge,
+    organizations,
     async resolveTenant(storeId) {
       if (!storeId) return { orgId: await ensureOrganization(), storeId: null };
       const store = /^[0-9a-f-]{36}$/i.test(storeId) ? await accounts.getStoreById(storeId) : null;

@@ -15,7 +15,13 @@ export type TestServer = RunningServer & { stop(): Promise<void> };
 export async function startTestServer(env: Record<string, string | undefined> = {}): Promise<TestServer> {
   const database = await createTestDatabase();
   const config = parseConfig(
-    { PEAKDESK_SOCKET_MSGS_PER_SECOND: '1000', PEAKDESK_RATE_LIMIT_PER_MINUTE: '100000', ...env },
+    {
+      PEAKDESK_SOCKET_MSGS_PER_SECOND: '1000',
+      PEAKDESK_RATE_LIMIT_PER_MINUTE: '100000',
+      PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: '100000',
+      PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: '100000',
+      ...env,
+    },
     { port: 0, host: '127.0.0.1', databaseUrl: database.url },
   );
   const server = await startServer(config, { database, logger: pino({ level: 'silent' }) });

@@ -40,6 +40,22 @@ export const ZCreateUserRequest = z.object({
 });
 export type TCreateUserRequest = z.infer<typeof ZCreateUserRequest>;
 
+/** An organisation and its first admin: the setup page, `peakdesk admin create` and `peakdesk org create`. */
+export const ZCreateOrganizationRequest = z.object({
+  orgName: z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters'),
+  name: z.string().trim().min(1, 'is empty').max(100, 'is longer than 100 characters'),
+  email: z.string().trim().max(200).pipe(z.email('must be an email address')),
+  password: z.string().min(8, 'must be at least 8 characters').max(200),
+});
+export type TCreateOrganizationRequest = z.infer<typeof ZCreateOrganizationRequest>;
+
+/** First run: the token printed by `peakdesk start` proves the caller can see the server's console. */
+export const ZSetupRequest = ZCreateOrganizationRequest.extend({
+  token: z.string().trim().min(1, 'is empty').max(200),
+});
+export type TSetupRequest = z.infer<typeof ZSetupRequest>;
+export const ZSetupStatus = z.object({ isNeeded: z.boolean() });
+
 export const ZUpdateUserRequest = z.object({
   name: z.string().trim().min(1).max(100).optional(),
   role: ZRole.optional(),
@@ -95,6 +111,61 @@ export const ZApiToken = z.object({
 export const ZCreateTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
 /** The plain token is shown once, at creation. */
 export const ZCreatedToken = ZApiToken.extend({ token: z.string() });
+
+/**
+ * Every action the audit log records, and the kinds of thing it records them on. The server's `record`
+ * only takes these, and the web app has a label for each (a test checks both dictionaries).
+ */
+export const AUDIT_ACTIONS = [
+  'article.create',
+  'article.delete',
+  'article.update',
+  'bot.settings',
+  'customer.routing_flags',
+  'drill.create',
+  'faq.create',
+  'faq.delete',
+  'faq.import',
+  'faq.update',
+  'group.create',
+  'organization.create',
+  'group.update',
+  'quick_reply.create',
+  'quick_reply.delete',
+  'quick_reply.update',
+  'routing.group.update',
+  'routing.leave_message.update',
+  'routing.rule.create',
+  'routing.rule.delete',
+  'routing.rule.update',
+  'store.create',
+  'store.update',
+  'token.create',
+  'token.revoke',
+  'user.create',
+  'user.update',
+  'workforce_history.import',
+  'workforce_plan.create',
+  'workforce_plan.publish',
+  'workforce_plan.version',
+] as const;
+export type TAuditAction = (typeof AUDIT_ACTIONS)[number];
+export const AUDIT_TARGET_TYPES = [
+  'api_token',
+  'article',
+  'customer',
+  'faq',
+  'group',
+  'leave_message',
+  'organization',
+  'quick_reply',
+  'routing_rule',
+  'store',
+  'user',
+  'workforce_history',
+  'workforce_plan',
+] as const;
+export type TAuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 export const ZAuditEntry = z.object({
   id: z.number(),

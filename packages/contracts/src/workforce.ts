@@ -98,6 +98,11 @@ export const ZPlanSettings = z.object({
   history: z.discriminatedUnion('source', [
     z.object({ source: z.literal('facts'), weeks: z.number().int().min(1).max(26).default(8) }),
     z.object({ source: z.literal('import'), historyId: ZId }),
+    /**
+     * No history: the seed formula alone — a promotion day = this reference daily average (e.g. last
+     * October's) × `forecast.seedRatio`, over the seeds' peak shape.
+     */
+    z.object({ source: z.literal('seed'), dailyAverage: z.number().positive().max(10_000_000) }),
   ]),
   forecast: z.object({
     method: ZForecastMethodSetting.default('auto'),
@@ -105,6 +110,11 @@ export const ZPlanSettings = z.object({
     promotionDates: z.array(ZDate).max(50).default([]),
     /** Planner's judgement on top of the method (e.g. 1.2 for a bigger campaign than last year). */
     upliftFactor: z.number().positive().max(20).default(1),
+    /**
+     * The seed formula's ratio, last Double 11 ÷ last October's daily average: used when the history
+     * has no past promotion day, when the plan is far past its end, and for `history.source = seed`.
+     */
+    seedRatio: z.number().positive().max(100).default(3),
   }),
   staffing: z.object({
     model: ZStaffingModel.default('erlang-c'),
@@ -229,10 +239,28 @@ export const ZPlanVersionSummary = z.object({
 });
 export type TPlanVersionSummary = z.infer<typeof ZPlanVersionSummary>;
 
+/**
+ * Where the forecast came from, for the note on the plan page: the series methods over a history
+ * (`series`), the seed formula with no history (`seed`), or the seed formula because the plan is
+ * more than `maxSeriesDays` after the history's end (`far-ahead`). `promotion` says how the planned
+ * promotion days were made: learned from past ones (`history`) or by the seed ratio (`seed`).
+ */
+export const ZForecastBasis = z.object({
+  kind: z.enum(['series', 'seed', 'far-ahead']),
+  promotion: z.enum(['history', 'seed']).nullable(),
+  ratio: z.number().nullable(),
+  dailyAverage: z.number().nullable(),
+  daysAfterHistory: z.number().int().nullable(),
+  maxSeriesDays: z.number().int(),
+});
+export type TForecastBasis = z.infer<typeof ZForecastBasis>;
+
 export const ZPlanVersion = ZPlanVersionSummary.extend({
   planId: ZId,
   settings: ZPlanSettings,
   forecastMethod: z.string(),
+  /** Null on versions computed before the basis was recorded. */
+  forecastBasis: ZForecastBasis.nullable().default(null),
   backtest: z.array(ZPlanBacktest),
   intervals: z.array(ZPlanInterval),
   schedule: ZPlanSchedule,

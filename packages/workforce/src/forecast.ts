@@ -1,3 +1,4 @@
+import { DEFAULT_PROMOTION_RATIO, intervalProfile, ORDINARY_HOURLY, PROMOTION_HOURLY } from './day-shapes.ts';
 import { distributeDailyTotal } from './promotion-formula.ts';
 import { assertIntervalMinutes, type IntervalSeries } from './series.ts';
 import { DAY_MINUTES, DAY_MS, MINUTE_MS, minuteOfDay, parseDate, weekdayOf } from './time.ts';
@@ -30,7 +31,18 @@ export type ForecastOptions = {
   weeks?: number;
   /** Rolling-origin folds used by `auto`. */
   backtestFolds?: number;
+  /**
+   * The seed formula's ratio (promotion day ÷ reference daily average) used when the history holds
+   * no past promotion day to learn from; default `DEFAULT_PROMOTION_RATIO`.
+   */
+  seedRatio?: number;
 };
+
+/**
+ * How the planned promotion days in the horizon were forecast: from past promotion days in the
+ * history, or — with none — by the seed formula (ordinary day × `ratio`) over the seeds' peak shape.
+ */
+export type PromotionBasis = { basis: 'history' | 'seed'; ratio: number };
 
 export type BacktestScore = {
   method: ForecastMethod;
@@ -50,6 +62,8 @@ export type ForecastResult = {
   values: number[];
   /** Backtest scores that chose the method (only for `auto`). */
   backtest: BacktestScore[];
+  /** Null when no planned promotion day falls in the horizon. */
+  promotion: PromotionBasis | null;
 };
 
 type Context = {
@@ -62,6 +76,7 @@ type Context = {
   perWeek: number;
   promoDays: ReadonlySet<number>;
   weeks: number;
+  seedRatio: number;
 };
 
 const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
@@ -118,6 +133,7 @@ function buildContext(history: IntervalSeries, options: ForecastOptions): Contex
     perWeek: perDay * 7,
     promoDays,
     weeks: options.weeks ?? 4,
+    seedRatio: options.seedRatio ?? DEFAULT_PROMOTION_RATIO,
   };
   return { ...base, raw: history.values, cleaned: cleanPromotionDays(history.values, base) };
 }
@@ -386,11 +402,12 @@ function applyPromotions(
   h: number,
   totalFor: (baseDayTotal: number) => number,
   profile: readonly number[],
+  baseMethod: (ctx: Context, h: number) => number[] = weekdayMean,
 ): number[] {
   const n = ctx.cleaned.length;
   // Extend the base to whole days so a promotion day's base total is known even at the horizon's edge.
   const extended = h + ctx.perDay;
-  const base = weekdayMean(ctx, extended);
+  const base = baseMethod(ctx, extended);
   const out = base.slice(0, h);
   const shares = distributeDailyTotal(1, profile);
   for (const day of ctx.promoDays) {
@@ -409,10 +426,23 @@ function applyPromotions(
   return out;
 }
 
-function promotionUplift(ctx: Context, h: number): number[] {
+/** The seeds' promotion-day shape on the context's interval grid. */
+const seedProfile = (ctx: Pick<Context, 'step'>) => intervalProfile(PROMOTION_HOURLY, ctx.step / MINUTE_MS);
+
+/**
+ * Promotion days over a base method: the learned uplift and profile of past promotion days, or —
+ * without any — the seed formula (the base day × the seed ratio) over the seeds' peak shape, so a
+ * planned promotion day is never forecast as an ordinary one.
+ */
+function withPromotions(ctx: Context, h: number, baseMethod: (ctx: Context, h: number) => number[]) {
   const shape = learnPromotionUplift(ctx);
-  if (shape === null) return weekdayMean(ctx, h);
-  return applyPromotions(ctx, h, (baseTotal) => baseTotal * shape.factor, shape.profile);
+  if (shape === null)
+    return applyPromotions(ctx, h, (baseTotal) => baseTotal * ctx.seedRatio, seedProfile(ctx), baseMethod);
+  return applyPromotions(ctx, h, (baseTotal) => baseTotal * shape.factor, shape.profile, baseMethod);
+}
+
+function promotionUplift(ctx: Context, h: number): number[] {
+  return withPromotions(ctx, h, weekdayMean);
 }
 
 const REFERENCE_DAYS = 30;
@@ -435,7 +465,8 @@ function promotionRatio(ctx: Context, h: number): number[] {
     );
   const last = [...past].reverse().find((d) => referenceBefore(d.day) > 0);
   const currentReference = mean(ordinary.slice(-REFERENCE_DAYS).map((d) => d.total));
-  if (!last || currentReference <= 0) return weekdayMean(ctx, h);
+  if (currentReference <= 0) return weekdayMean(ctx, h);
+  if (!last) return applyPromotions(ctx, h, () => currentReference * ctx.seedRatio, seedProfile(ctx));
   const ratio = last.total / referenceBefore(last.day);
   return applyPromotions(ctx, h, () => currentReference * ratio, profileOf(ctx, last.firstIndex));
 }
@@ -474,8 +505,137 @@ function finalise(ctx: Context, raw: readonly number[], closed: ReadonlySet<numb
   });
 }
 
+const PROMOTION_METHODS: readonly ForecastMethod[] = ['promotion-uplift', 'promotion-ratio'];
+
+/** Does a planned promotion day start inside the next `h` intervals? */
+function horizonHasPromotion(ctx: Context, h: number): boolean {
+  const n = ctx.raw.length;
+  for (const day of ctx.promoDays) {
+    const firstIndex = Math.round((day * DAY_MS - ctx.start) / ctx.step);
+    if (firstIndex + ctx.perDay > n && firstIndex < n + h) return true;
+  }
+  return false;
+}
+
 function runMethod(ctx: Context, method: ForecastMethod, h: number): number[] {
   return finalise(ctx, METHOD_IMPLEMENTATIONS[method](ctx, h), closedSlots(ctx));
+}
+
+/**
+ * `auto` may pick an ordinary-day method (the backtest folds rarely hold a promotion day): the
+ * planned promotion days of the horizon are then laid over it (see `withPromotions`), so `auto`
+ * never forecasts a planned promotion day as an ordinary one.
+ */
+function runAutoMethod(ctx: Context, method: ForecastMethod, h: number): number[] {
+  if (PROMOTION_METHODS.includes(method) || !horizonHasPromotion(ctx, h)) return runMethod(ctx, method, h);
+  return finalise(ctx, withPromotions(ctx, h, METHOD_IMPLEMENTATIONS[method]), closedSlots(ctx));
+}
+
+function promotionBasisOf(
+  ctx: Context,
+  method: ForecastMethod,
+  h: number,
+  isAuto: boolean,
+): PromotionBasis | null {
+  if (!horizonHasPromotion(ctx, h)) return null;
+  if (!isAuto && !PROMOTION_METHODS.includes(method)) return null;
+  if (method === 'promotion-ratio') {
+    const reference = seedReferenceOf(ctx);
+    return reference.lastPromotion
+      ? { basis: 'history', ratio: round2(reference.lastPromotion.ratio) }
+      : { basis: 'seed', ratio: ctx.seedRatio };
+  }
+  const shape = learnPromotionUplift(ctx);
+  return shape ? { basis: 'history', ratio: round2(shape.factor) } : { basis: 'seed', ratio: ctx.seedRatio };
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+/** What the seed formula needs from a history (see `seedReference`). */
+export type SeedReference = {
+  /** Mean total of the last 30 complete ordinary days. */
+  dailyAverage: number;
+  /** The last past promotion day with ordinary days before it, and its ratio to their average. */
+  lastPromotion: { date: string; total: number; ratio: number } | null;
+  /** Mean share per interval of the last 30 ordinary days (sums to 1), or null when there are none. */
+  ordinaryProfile: number[] | null;
+  /** That promotion day's own shares per interval. */
+  promotionProfile: number[] | null;
+};
+
+function seedReferenceOf(ctx: Context): SeedReference {
+  const days = completeDays(ctx, ctx.raw);
+  const ordinary = days.filter((d) => !ctx.promoDays.has(d.day));
+  const recent = ordinary.slice(-REFERENCE_DAYS);
+  const dailyAverage = mean(recent.map((d) => d.total));
+  let ordinaryProfile: number[] | null = null;
+  if (dailyAverage > 0) {
+    ordinaryProfile = new Array<number>(ctx.perDay).fill(0);
+    const sum = recent.reduce((a, d) => a + d.total, 0);
+    for (const d of recent)
+      profileOf(ctx, d.firstIndex).forEach((v, i) => {
+        ordinaryProfile![i] = (ordinaryProfile![i] ?? 0) + v / sum;
+      });
+  }
+  const before = (day: number) =>
+    mean(
+      ordinary
+        .filter((d) => d.day < day)
+        .slice(-REFERENCE_DAYS)
+        .map((d) => d.total),
+    );
+  const last = [...pastPromotionDays(ctx)].reverse().find((d) => before(d.day) > 0);
+  return {
+    dailyAverage,
+    lastPromotion: last
+      ? {
+          date: new Date(last.day * DAY_MS).toISOString().slice(0, 10),
+          total: last.total,
+          ratio: last.total / before(last.day),
+        }
+      : null,
+    ordinaryProfile,
+    promotionProfile: last ? distributeDailyTotal(1, profileOf(ctx, last.firstIndex)) : null,
+  };
+}
+
+/** The seed formula's inputs read from a history: its recent daily average and last promotion day. */
+export function seedReference(
+  history: IntervalSeries,
+  options: { promotionDates?: readonly string[] },
+): SeedReference {
+  return seedReferenceOf(buildContext(history, { ...options, horizonIntervals: 1 }));
+}
+
+/**
+ * The seed formula without a time series (no history, or a plan too far past the history's end for
+ * the series methods): a promotion day = `dailyAverage × ratio` over the promotion profile (the
+ * seeds' peak shape unless given), an ordinary day = `dailyAverage` over the ordinary profile.
+ * Returns one value per interval of `dates` (consecutive days).
+ */
+export function forecastFromSeed(input: {
+  intervalMinutes: number;
+  dates: readonly string[];
+  promotionDates: readonly string[];
+  dailyAverage: number;
+  ratio: number;
+  ordinaryProfile?: readonly number[] | null;
+  promotionProfile?: readonly number[] | null;
+}): number[] {
+  assertIntervalMinutes(input.intervalMinutes);
+  for (const field of ['dailyAverage', 'ratio'] as const) {
+    const v = input[field];
+    if (!Number.isFinite(v) || v <= 0)
+      throw new WorkforceInputError(`field "${field}": ${v} must be a positive number`, { field });
+  }
+  const promotion = new Set(input.promotionDates);
+  const ordinary = input.ordinaryProfile ?? intervalProfile(ORDINARY_HOURLY, input.intervalMinutes);
+  const promo = input.promotionProfile ?? intervalProfile(PROMOTION_HOURLY, input.intervalMinutes);
+  return input.dates.flatMap((date) =>
+    promotion.has(date)
+      ? distributeDailyTotal(input.dailyAverage * input.ratio, promo)
+      : distributeDailyTotal(input.dailyAverage, ordinary),
+  );
 }
 
 function assertHorizon(h: number): void {
@@ -582,7 +742,11 @@ export function forecastSeries(history: IntervalSeries, options: ForecastOptions
     method,
     start: timeAt(ctx, ctx.raw.length),
     intervalMinutes: history.intervalMinutes,
-    values: runMethod(ctx, method, options.horizonIntervals),
+    values:
+      requested === 'auto'
+        ? runAutoMethod(ctx, method, options.horizonIntervals)
+        : runMethod(ctx, method, options.horizonIntervals),
     backtest,
+    promotion: promotionBasisOf(ctx, method, options.horizonIntervals, requested === 'auto'),
   };
 }

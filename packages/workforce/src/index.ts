@@ -9,6 +9,7 @@ export {
   type TimedSeriesFile,
   type TimedValue,
 } from './csv.ts';
+export { DEFAULT_PROMOTION_RATIO, intervalProfile, ORDINARY_HOURLY, PROMOTION_HOURLY } from './day-shapes.ts';
 export {
   type ErlangAInput,
   type ErlangCInput,
@@ -27,7 +28,11 @@ export {
   type ForecastMethod,
   type ForecastOptions,
   type ForecastResult,
+  forecastFromSeed,
   forecastSeries,
+  type PromotionBasis,
+  type SeedReference,
+  seedReference,
 } from './forecast.ts';
 export {
   distributeDailyTotal,

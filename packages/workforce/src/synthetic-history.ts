@@ -1,3 +1,4 @@
+import { ORDINARY_HOURLY, PROMOTION_HOURLY } from './day-shapes.ts';
 import type { CountPoint } from './series.ts';
 import { DAY_MS, MINUTE_MS, parseDate, weekdayOf } from './time.ts';
 
@@ -22,18 +23,6 @@ function noisyCount(mean: number, random: () => number, extraNoise: number): num
   const scaled = mean * (1 + extraNoise * (random() * 2 - 1));
   return Math.max(0, Math.round(scaled + gaussian * Math.sqrt(scaled)));
 }
-
-/** Hourly shape of an ordinary day: morning ramp, lunch dip, afternoon plateau, evening peak. */
-const ORDINARY_HOURLY = [
-  0.35, 0.2, 0.1, 0.05, 0.04, 0.05, 0.15, 0.4, 0.8, 1.1, 1.25, 1.2, 0.9, 1.0, 1.15, 1.2, 1.15, 1.05, 1.0, 1.2,
-  1.5, 1.6, 1.3, 0.8,
-];
-
-/** Promotion day (seed 000): peaks 00–02, 08–10, 15–17, 20–24. */
-export const PROMOTION_HOURLY = [
-  3.0, 2.4, 0.8, 0.3, 0.2, 0.2, 0.4, 0.9, 1.8, 1.9, 1.2, 1.1, 1.0, 1.0, 1.1, 1.7, 1.8, 1.2, 1.1, 1.3, 2.2,
-  2.5, 2.6, 2.2,
-];
 
 /** Monday … Sunday volume factors (shoppers browse more at the weekend, ask fewer after-sales questions). */
 const WEEKDAY_FACTORS = [1.1, 1.05, 1.0, 1.0, 0.95, 0.9, 0.85];

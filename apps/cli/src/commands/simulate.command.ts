@@ -210,7 +210,13 @@ async function startLocalInstances(
   await admin.end();
   const u = new URL(base);
   u.pathname = `/${dbName}`;
-  const env = { ...process.env, DATABASE_URL: u.toString(), PEAKDESK_RATE_LIMIT_PER_MINUTE: '1000000' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: u.toString(),
+    PEAKDESK_RATE_LIMIT_PER_MINUTE: '1000000',
+    PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: '1000000',
+    PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: '1000000',
+  };
   const instances: Instance[] = [];
   for (let i = 0; i < count; i++) {
     const port = await freePort();

@@ -43,6 +43,22 @@ export function registerStartCommand(program: Command): void {
         lines.push('', `Demo logins (password for all: ${server.demoLogins[0]!.password}):`);
         for (const l of server.demoLogins) lines.push(`  ${l.role.padEnd(11)}${l.email.padEnd(34)}${l.name}`);
       }
+      if (server.setupToken) {
+        const dataDirFlag =
+          server.db.kind === 'pglite' && o.dataDir !== undefined
+            ? ` --data-dir ${JSON.stringify(o.dataDir)}`
+            : '';
+        lines.push(
+          '',
+          'First run: there is no organisation admin yet. Create the organisation and its first admin',
+          'either in the browser (the token in this link works once, so only someone who can read',
+          'this console can claim the install):',
+          `  ${base}/setup?token=${server.setupToken}`,
+          'or on this machine:',
+          `  peakdesk admin create --email you@example.com --org "Your shop"${dataDirFlag}`,
+          'Agencies hosting several merchants add more later with `peakdesk org create --help`.',
+        );
+      }
       process.stderr.write(`${lines.join('\n')}\n\n`);
       const stop = async (signal: string) => {
         server.logger.info({ signal }, 'shutting down');

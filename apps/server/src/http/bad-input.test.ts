@@ -54,6 +54,37 @@ describe('bad input over REST', () => {
     expect(ok.body.body).toHaveLength(2000);
   });
 
+  it('says why a field was refused as a reason clients translate (with the limit for sizes)', async () => {
+    const reasonOf = (res: { body: TErrorBody }) => ({
+      field: res.body.field,
+      reason: res.body.reason,
+      limit: res.body.limit,
+    });
+    expect(reasonOf(await send({ clientId: 'r1', type: 'text', body: '长'.repeat(2001) }))).toEqual({
+      field: 'body',
+      reason: 'too_long',
+      limit: 2000,
+    });
+    expect(reasonOf(await send({ type: 'text', body: '你好' }))).toMatchObject({
+      field: 'clientId',
+      reason: 'required',
+    });
+    expect(reasonOf(await send({ clientId: 'r2', type: 'video', body: '你好' }))).toMatchObject({
+      field: 'type',
+      reason: 'invalid',
+    });
+    expect(reasonOf(await send({ clientId: 'r3', type: 'text', body: 12345 }))).toMatchObject({
+      field: 'body',
+      reason: 'type',
+    });
+    const admin = await login(server, t.admin.email);
+    const badEmail = await api<TErrorBody>(server, 'POST', '/api/users', {
+      token: admin,
+      body: { email: 'not-an-address', name: '小王', password: 'peakdesk-1234', role: 'agent' },
+    });
+    expect(reasonOf(badEmail)).toMatchObject({ field: 'email', reason: 'email' });
+  });
+
   it('rejects empty and whitespace-only text', async () => {
     expectInvalid(await send({ clientId: 'e1', type: 'text', body: '' }), 'body');
     expectInvalid(await send({ clientId: 'e2', type: 'text', body: '  \n\t  ' }), 'body');

@@ -1,3 +1,4 @@
+import type { TErrorReason } from '@peakdesk/contracts';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError, statusOf } from './domain-error.ts';
@@ -24,6 +25,7 @@ export function handleError(
       code: 'invalid_input',
       message: `${where}${path ? `.${path}` : ''}: ${first?.message ?? 'is invalid'}`,
       field,
+      ...reasonOf(first?.keyword ?? '', first?.message ?? '', first?.params ?? {}),
     });
   }
   const fe = error as FastifyError;
@@ -40,4 +42,37 @@ export function handleError(
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ code: 'internal', message: 'internal error' });
+}
+
+/** The zod issue as a reason a client can translate (too_long with limit 2000, email, required…). */
+function reasonOf(
+  issueCode: string,
+  message: string,
+  params: Record<string, unknown>,
+): { reason: TErrorReason; limit?: number } {
+  const origin = params.origin;
+  const size = (forString: TErrorReason, forArray: TErrorReason, forNumber: TErrorReason, bound: unknown) => {
+    const reason =
+      origin === 'string' ? forString : origin === 'array' || origin === 'set' ? forArray : forNumber;
+    return typeof bound === 'number' || typeof bound === 'bigint'
+      ? { reason, limit: Number(bound) }
+      : { reason };
+  };
+  switch (issueCode) {
+    case 'invalid_type':
+      return { reason: /received undefined/.test(message) ? 'required' : 'type' };
+    case 'too_small':
+      if (origin === 'string' && params.minimum === 1) return { reason: 'required' };
+      return size('too_short', 'too_few', 'too_small', params.minimum);
+    case 'too_big':
+      return size('too_long', 'too_many', 'too_big', params.maximum);
+    case 'invalid_format':
+      return { reason: params.format === 'email' ? 'email' : 'format' };
+    case 'invalid_value':
+      return { reason: 'choice' };
+    case 'unrecognized_keys':
+      return { reason: 'unknown_key' };
+    default:
+      return { reason: 'invalid' };
+  }
 }

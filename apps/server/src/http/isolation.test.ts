@@ -547,8 +547,16 @@ type Foreign = {
   /** Ids and texts that must not appear in any answer to the callers. */
   secrets: string[];
 };
-type Req = { method?: string; path: string; body?: unknown; raw?: Buffer; headers?: Record<string, string> };
 type Role = 'agent' | 'supervisor' | 'admin' | 'customer';
+type Req = {
+  method?: string;
+  path: string;
+  body?: unknown;
+  raw?: Buffer;
+  headers?: Record<string, string>;
+  /** The least role this request serves, when it is more than the route's. */
+  who?: Role;
+};
 type Case =
   /** Not tenant data, or only the caller's own: nothing foreign can be named. */
   | { kind: 'none'; why: string }
@@ -574,6 +582,11 @@ const ROUTES: Record<string, Case> = {
   'GET /api/auth/me': { kind: 'none', why: 'the caller themself' },
   'POST /api/auth/password': { kind: 'none', why: "the caller's own password" },
   'PUT /api/me/status': { kind: 'none', why: "the caller's own status" },
+  'GET /api/setup': { kind: 'none', why: 'first run: only whether an admin exists yet' },
+  'POST /api/setup': {
+    kind: 'none',
+    why: 'first run: creates a new organisation with the one-time start token; 409 once an admin exists (organizations.test.ts)',
+  },
   'POST /api/widget/session': {
     kind: 'none',
     why: 'public by design: any buyer may open a chat with a store by its id (a new customer of that store)',
@@ -642,7 +655,12 @@ const ROUTES: Record<string, Case> = {
   'GET /api/conversations': {
     kind: 'list',
     who: 'agent',
-    req: () => [{ path: '/api/conversations?scope=mine' }, { path: '/api/conversations?scope=queued' }],
+    req: () => [
+      { path: '/api/conversations?scope=mine' },
+      { path: '/api/conversations?scope=queued' },
+      { path: '/api/conversations?scope=all', who: 'supervisor' },
+      { path: '/api/conversations?scope=all&status=assigned', who: 'supervisor' },
+    ],
   },
   'GET /api/conversations/{id}': {
     kind: 'row',
@@ -1251,8 +1269,9 @@ describe('every OpenAPI route has an isolation case, for other organisations and
       const reqs = [c.req(foreign())].flat();
       for (const caller of callers) {
         if ((c.who === 'customer') !== (caller.role === 'customer')) continue;
-        const served = c.who === 'customer' || RANK[caller.role as 'agent'] >= RANK[c.who as 'agent'];
         for (const r of reqs) {
+          const who = r.who ?? c.who;
+          const served = who === 'customer' || RANK[caller.role as 'agent'] >= RANK[who as 'agent'];
           const res = await api<unknown>(server, r.method ?? method, r.path, {
             token: caller.token,
             ...(r.body !== undefined ? { body: r.body } : {}),
@@ -1470,6 +1489,7 @@ describe('every OpenAPI route has an isolation case, for other organisations and
         return (
           seen.includes(`message:${conv.body.id}`) &&
           seen.includes(`conversation:${conv.body.id}`) &&
+          seen.includes(`transfer:${conv.body.id}`) &&
           seen.includes(`status:${y.agentId}`)
         );
       });

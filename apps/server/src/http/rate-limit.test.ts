@@ -25,6 +25,12 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** A session made directly (the address's REST budget is spent by the test that needs this). */
+async function signedInAgent() {
+  const { token } = await server.services.accounts.login(t.agents[0]!.email, t.password);
+  return token;
+}
+
 describe('REST rate limit', () => {
   it('answers the request over the limit with a 429 JSON rate_limited, per caller', async () => {
     const v = await startVisitor(server, t.store.id);
@@ -117,6 +123,68 @@ describe('socket rate limit', () => {
     } finally {
       client.close();
       second.close();
+    }
+  });
+});
+
+describe('REST rate limit keys', () => {
+  it('keys only verified credentials: made-up bearer tokens and cookies share the address budget', async () => {
+    // Each made-up credential is refused and spends the address's budget (5 a minute, part of it
+    // spent by the widget sessions above): a fresh token per request never buys a fresh bucket.
+    const made = (i: number) =>
+      i % 2
+        ? api<TErrorBody>(server, 'GET', '/api/auth/me', { token: `pdk_made-up-${i}` })
+        : api<TErrorBody>(server, 'GET', '/api/auth/me', {
+            headers: { cookie: `pd_session=pds_forged-${i}` },
+          });
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await made(i)).status);
+    expect(statuses).toContain(429);
+    expect(statuses.every((x) => x === 401 || x === 429)).toBe(true);
+    const refused = await made(99);
+    expect(refused.status).toBe(429);
+    expect(refused.body.code).toBe('rate_limited');
+    // A verified caller from the same address still has a budget of its own.
+    const token = await signedInAgent();
+    expect((await api(server, 'GET', '/api/auth/me', { token })).status).toBe(200);
+  });
+});
+
+describe('widget session limits', () => {
+  it('limits new widget sessions (visitor tokens) per address and per store', async () => {
+    const proxied = await startTestServer({
+      PEAKDESK_TRUST_PROXY: '127.0.0.1',
+      PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: '3',
+      PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: '5',
+    });
+    try {
+      const a = await createTenant(proxied, { agents: 0 });
+      const b = await createTenant(proxied, { agents: 0 });
+      const session = (storeId: string, ip: string) =>
+        fetch(`${proxied.url}/api/widget/session`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+          body: JSON.stringify({ storeId }),
+        });
+      for (let i = 0; i < 3; i++) expect((await session(a.store.id, '198.51.100.1')).status).toBe(200);
+      const perAddress = await session(a.store.id, '198.51.100.1');
+      expect(perAddress.status).toBe(429);
+      expect(Number(perAddress.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await perAddress.json()) as TErrorBody).message).toMatch(
+        /3 widget sessions a minute from this address; retry in \d+ s/,
+      );
+      // Many addresses for one store: the store's own limit (5 a minute) holds.
+      expect((await session(a.store.id, '198.51.100.2')).status).toBe(200);
+      expect((await session(a.store.id, '198.51.100.3')).status).toBe(200);
+      const perStore = await session(a.store.id, '198.51.100.4');
+      expect(perStore.status).toBe(429);
+      expect(((await perStore.json()) as TErrorBody).message).toMatch(
+        /5 widget sessions a minute for this store/,
+      );
+      // Another store is not affected.
+      expect((await session(b.store.id, '198.51.100.5')).status).toBe(200);
+    } finally {
+      await proxied.stop();
     }
   });
 });

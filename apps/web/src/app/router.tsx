@@ -3,6 +3,7 @@ import { lazy, type ReactNode } from 'react';
 import { createBrowserRouter, Navigate, useLocation } from 'react-router-dom';
 import { LoginPage } from '../features/auth/login-page.tsx';
 import { useSession } from '../features/auth/session-context.tsx';
+import { SetupPage } from '../features/auth/setup-page.tsx';
 import { RequireSupervisor } from '../features/routing/require-supervisor.tsx';
 import { useI18n } from '../lib/i18n.ts';
 import { RealtimeProvider } from '../lib/realtime-context.tsx';
@@ -92,6 +93,7 @@ function NotFound() {
 
 export const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
+  { path: '/setup', element: <SetupPage /> },
   {
     path: '/',
     element: (

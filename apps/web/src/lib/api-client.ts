@@ -8,6 +8,9 @@ export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
   readonly field: string | undefined;
+  /** Why the field was refused (`too_long`, `email`…) and the size limit, for the translated text. */
+  readonly reason: string | undefined;
+  readonly limit: number | undefined;
 
   constructor(status: number, body: TErrorBody) {
     super(body.message);
@@ -15,6 +18,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = body.code;
     this.field = body.field;
+    this.reason = body.reason;
+    this.limit = body.limit;
   }
 }
 

@@ -1,4 +1,5 @@
 import { useCallback, useSyncExternalStore } from 'react';
+import { labelsEn, labelsZhCN } from './i18n-labels.ts';
 
 /** zh-CN is the source dictionary: every key must exist here, and `en` is checked against it. */
 const zhCN = {
@@ -68,6 +69,23 @@ const zhCN = {
   'wf.plan.published': '已发布 v{v}',
   'wf.plan.publishedTag': '已发布',
   'wf.plan.open': '打开',
+  'wf.plan.historySeed': '种子公式（暂无历史数据）',
+  'wf.seed.dailyAverage': '10月日均咨询量',
+  'wf.seed.ratio': '双11 ÷ 10月日均',
+  'wf.seed.ratioHelp': '去年双11咨询总量 ÷ 去年10月日均咨询量；没有往年大促数据时也用于大促日预测',
+  'wf.empty.title': '还没有历史咨询量',
+  'wf.empty.description':
+    '两种开始方式：导入一份历史文件（列 timestamp,count；仓库里的示例 examples/volume-history.csv 可直接导入），或用种子公式开始：今年双11咨询量 = 10月日均咨询量 × (去年双11咨询总量 ÷ 去年10月日均咨询量)。',
+  'wf.empty.useSeed': '用种子公式开始',
+  'wf.basis.seed':
+    '按种子公式估算：大促日 = 日均 {avg} × 比例 {ratio}，按种子峰形 00–02、08–10、15–17、20–24 分布。没有历史数据，准确度未知；导入历史后请重新生成。',
+  'wf.basis.farAhead':
+    '计划日期在历史数据结束后 {days} 天（序列预测最多 {max} 天），改用种子公式：日均 {avg} × 比例 {ratio}（{source}）。准确度低，临近时导入最新数据重新生成。',
+  'wf.basis.ratioFromHistory': '比例取自历史中的上一个大促日',
+  'wf.basis.ratioFromSeed': '历史中没有大促日，比例为填写的种子比例',
+  'wf.basis.promotionSeed':
+    '历史中没有往年大促日：大促日按种子公式 = 普通日 × {ratio}，按种子峰形 00–02、08–10、15–17、20–24 分布。准确度低于按往年大促日学习。',
+  'wf.basis.promotionHistory': '大促日按历史中的往年大促日学习：普通日 × {ratio}。',
   'wf.plan.publish': '发布给客服',
   'wf.plan.publishedNow': 'v{v} 已发布，客服可在「我的班次」查看',
   'wf.plan.export': '导出 XLSX',
@@ -207,6 +225,16 @@ const zhCN = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.failed': '登录失败',
+  'setup.title': '首次设置 PeakDesk',
+  'setup.subtitle': '创建商家（组织）和第一个管理员账号，之后可在后台添加店铺、客服组和客服。',
+  'setup.token': '设置令牌',
+  'setup.tokenHelp': '运行 peakdesk start 的控制台里打印了带令牌的设置链接。',
+  'setup.orgName': '商家名称',
+  'setup.orgNamePlaceholder': '例如：小熊旗舰店',
+  'setup.name': '您的姓名',
+  'setup.passwordHelp': '至少 8 个字符',
+  'setup.submit': '创建并登录',
+  'setup.failed': '设置失败',
 
   'shell.workspace': '工作台',
   'shell.quickReplies': '快捷回复',
@@ -253,6 +281,7 @@ const zhCN = {
   'kb.faq.enabled': '启用',
   'kb.faq.search': '搜索问题、答案或编号',
   'kb.faq.import': '导入 CSV/XLSX',
+  'kb.faq.importStore': '导入到店铺',
   'kb.faq.export': '导出',
   'kb.faq.imported': '已导入 {total} 条（新增 {created}，更新 {updated}）',
   'kb.faq.new': '新建 FAQ',
@@ -556,6 +585,7 @@ const zhCN = {
   'admin.audit.target': '对象',
   'admin.audit.detail': '详情',
   'admin.audit.system': '系统',
+  ...labelsZhCN,
 } as const;
 
 type TMessageKey = keyof typeof zhCN;
@@ -628,6 +658,25 @@ const en: TDictionary = {
   'wf.plan.published': 'Published v{v}',
   'wf.plan.publishedTag': 'published',
   'wf.plan.open': 'Open',
+  'wf.plan.historySeed': 'Seed formula (no history yet)',
+  'wf.seed.dailyAverage': "October's daily average",
+  'wf.seed.ratio': 'Double 11 ÷ October average',
+  'wf.seed.ratioHelp':
+    "Last Double 11's total ÷ last October's daily average; also used for promotion days when there is no past one",
+  'wf.empty.title': 'No volume history yet',
+  'wf.empty.description':
+    "Two ways to start: import a history file (columns timestamp,count; the repository's examples/volume-history.csv imports as it is), or start from the seed formula: this Double 11 = October's daily average × (last Double 11 total ÷ last October's daily average).",
+  'wf.empty.useSeed': 'Start from the seed formula',
+  'wf.basis.seed':
+    'Seed formula: promotion day = daily average {avg} × ratio {ratio}, spread over the seed peaks 00–02, 08–10, 15–17, 20–24. No history, so the accuracy is unknown; rebuild after importing a history.',
+  'wf.basis.farAhead':
+    'The plan is {days} days after the end of the history (series forecasts go at most {max} days), so the seed formula is used: daily average {avg} × ratio {ratio} ({source}). Low accuracy: import recent data and rebuild closer to the date.',
+  'wf.basis.ratioFromHistory': "the ratio is the history's last promotion day",
+  'wf.basis.ratioFromSeed': 'the history has no promotion day, so the ratio is the seed ratio entered',
+  'wf.basis.promotionSeed':
+    'No past promotion day in the history: promotion days use the seed formula = ordinary day × {ratio}, over the seed peaks 00–02, 08–10, 15–17, 20–24. Less accurate than learning from past promotion days.',
+  'wf.basis.promotionHistory':
+    'Promotion days learned from past promotion days in the history: ordinary day × {ratio}.',
   'wf.plan.publish': 'Publish to agents',
   'wf.plan.publishedNow': 'v{v} published; agents see it under My shifts',
   'wf.plan.export': 'Export XLSX',
@@ -768,6 +817,17 @@ const en: TDictionary = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.failed': 'Sign-in failed',
+  'setup.title': 'Set up PeakDesk',
+  'setup.subtitle':
+    'Create the merchant (organisation) and its first admin; add stores, groups and agents afterwards.',
+  'setup.token': 'Setup token',
+  'setup.tokenHelp': 'The console running peakdesk start printed a setup link with the token.',
+  'setup.orgName': 'Merchant name',
+  'setup.orgNamePlaceholder': 'e.g. Bear Flagship Store',
+  'setup.name': 'Your name',
+  'setup.passwordHelp': 'At least 8 characters',
+  'setup.submit': 'Create and sign in',
+  'setup.failed': 'Setup failed',
 
   'shell.workspace': 'Workspace',
   'shell.quickReplies': 'Quick replies',
@@ -814,6 +874,7 @@ const en: TDictionary = {
   'kb.faq.enabled': 'Enabled',
   'kb.faq.search': 'Search question, answer or ID',
   'kb.faq.import': 'Import CSV/XLSX',
+  'kb.faq.importStore': 'Import for store',
   'kb.faq.export': 'Export',
   'kb.faq.imported': 'Imported {total} entries ({created} new, {updated} updated)',
   'kb.faq.new': 'New FAQ',
@@ -1120,6 +1181,7 @@ const en: TDictionary = {
   'admin.audit.target': 'Target',
   'admin.audit.detail': 'Detail',
   'admin.audit.system': 'System',
+  ...labelsEn,
 };
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -1144,7 +1206,8 @@ function readStoredLanguage(): TLanguage {
 
 // A module-level store instead of a context: the language is global, and this keeps lib/ free of JSX.
 let currentLanguage: TLanguage = readStoredLanguage();
-document.documentElement.lang = currentLanguage;
+// Guarded so the dictionaries can be loaded outside a browser (the label tests).
+if (typeof document !== 'undefined') document.documentElement.lang = currentLanguage;
 const listeners = new Set<() => void>();
 
 function setLanguage(language: TLanguage): void {
@@ -1181,6 +1244,24 @@ function translate(language: TLanguage, key: TMessageKey, params?: Record<string
     return value === undefined ? whole : String(value);
   });
 }
+
+/** Whether a key built at run time (`error.${code}`) has a text; both dictionaries have the same keys. */
+export function hasMessage(key: string): key is TMessageKey {
+  return Object.hasOwn(zhCN, key);
+}
+
+/** The label of an identifier the server sends (`wf.method.${name}`), or the identifier when it has none. */
+export function labelOf(key: string, fallback: string): string {
+  return hasMessage(key) ? translate(currentLanguage, key) : fallback;
+}
+
+/** The text in the current language, for helpers called outside a component (error texts). */
+export function translateCurrent(key: TMessageKey, params?: Record<string, string | number>): string {
+  return translate(currentLanguage, key, params);
+}
+
+/** Both dictionaries, for the tests that check every identifier the server sends has a label. */
+export const DICTIONARIES: Readonly<Record<TLanguage, Readonly<Record<string, string>>>> = dictionaries;
 
 export function useI18n(): { t: TTranslate; language: TLanguage; setLanguage: (l: TLanguage) => void } {
   const language = useSyncExternalStore(subscribe, getLanguage, getLanguage);

@@ -1,5 +1,5 @@
 import { type Database, schema } from '@peakdesk/db';
-import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 
 const { organizations, stores, skillGroups, users, userStores, groupMembers, sessions, apiTokens, settings } =
   schema;
@@ -8,6 +8,20 @@ export type UserRow = typeof users.$inferSelect;
 export type StoreRow = typeof stores.$inferSelect;
 export type GroupRow = typeof skillGroups.$inferSelect;
 export type UserWithScope = UserRow & { storeIds: string[]; groupIds: string[] };
+
+/** The settings key of the one-time first-run token; deleted when the first admin exists. */
+export const SETUP_TOKEN_KEY = 'setup_token';
+
+export type ProvisionInput = {
+  /** Rename and use this organisation (one left without users by a CLI command) instead of a new one. */
+  orgId?: string | undefined;
+  orgName: string;
+  identitySecret: string;
+  admin?: { email: string; name: string; passwordHash: string };
+  /** Only when this is the stored setup token (claimed in the same transaction, so it works once). */
+  setupToken?: string;
+};
+export type Provisioned = { orgId: string; storeId: string; groupId: string; userId: string | null };
 
 export function createAccountsRepository(db: Database) {
   async function withScope(rows: UserRow[]): Promise<UserWithScope[]> {
@@ -32,6 +46,81 @@ export function createAccountsRepository(db: Database) {
     async firstOrganization() {
       const [row] = await db.select().from(organizations).orderBy(asc(organizations.createdAt)).limit(1);
       return row ?? null;
+    },
+    async findOrganizationByName(name: string) {
+      const [row] = await db
+        .select()
+        .from(organizations)
+        .where(and(eq(organizations.name, name), eq(organizations.isDrill, false)))
+        .orderBy(asc(organizations.createdAt))
+        .limit(1);
+      return row ?? null;
+    },
+    async countUsers(orgId?: string) {
+      const [row] = await db
+        .select({ n: count() })
+        .from(users)
+        .where(orgId ? eq(users.orgId, orgId) : undefined);
+      return row?.n ?? 0;
+    },
+    async hasAnyAdmin() {
+      const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin')).limit(1);
+      return row !== undefined;
+    },
+    /**
+     * One transaction: the organisation (new, or an adopted one renamed), a default group and store
+     * when it has none, and its admin. Returns null when `setupToken` is not the stored token.
+     */
+    async provisionOrganization(input: ProvisionInput): Promise<Provisioned | null> {
+      return db.transaction(async (tx) => {
+        if (input.setupToken !== undefined) {
+          const claimed = await tx
+            .delete(settings)
+            .where(and(eq(settings.key, SETUP_TOKEN_KEY), eq(settings.value, input.setupToken)))
+            .returning();
+          if (claimed.length === 0) return null;
+        }
+        let orgId = input.orgId;
+        if (orgId)
+          await tx.update(organizations).set({ name: input.orgName }).where(eq(organizations.id, orgId));
+        else orgId = (await tx.insert(organizations).values({ name: input.orgName }).returning())[0]!.id;
+        let [store] = await tx.select().from(stores).where(eq(stores.orgId, orgId)).limit(1);
+        let groupId = store?.defaultGroupId ?? null;
+        if (!groupId) {
+          const [group] = await tx.select().from(skillGroups).where(eq(skillGroups.orgId, orgId)).limit(1);
+          groupId =
+            group?.id ??
+            (
+              await tx
+                .insert(skillGroups)
+                .values({ orgId, name: '默认客服组', defaultMaxConcurrency: 5 })
+                .returning()
+            )[0]!.id;
+        }
+        store ??= (
+          await tx
+            .insert(stores)
+            .values({
+              orgId,
+              name: '默认店铺',
+              platform: 'other',
+              defaultGroupId: groupId,
+              identitySecret: input.identitySecret,
+            })
+            .returning()
+        )[0]!;
+        let userId: string | null = null;
+        if (input.admin) {
+          const [user] = await tx
+            .insert(users)
+            .values({ orgId, role: 'admin', ...input.admin, email: input.admin.email.toLowerCase() })
+            .returning();
+          userId = user!.id;
+          // An admin exists: the first-run page is over, whichever way it was reached.
+          await tx.delete(settings).where(eq(settings.key, SETUP_TOKEN_KEY));
+        }
+        return { orgId, storeId: store.id, groupId, userId };
+      });
     },
     async createOrganization(name: string, isDrill = false) {
       const [row] = await db.insert(organizations).values({ name, isDrill }).returning();

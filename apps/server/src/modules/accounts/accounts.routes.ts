@@ -12,21 +12,39 @@ import {
   ZMe,
   ZOk,
   ZSetStatusRequest,
+  ZSetupRequest,
+  ZSetupStatus,
   ZSkillGroup,
   ZUpdateGroupRequest,
   ZUpdateStoreRequest,
   ZUpdateUserRequest,
   ZUser,
 } from '@peakdesk/contracts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bearerOf, SESSION_COOKIE, userOf } from '../../http/auth.ts';
+import { DomainError } from '../../http/domain-error.ts';
+import { type LoginThrottle, sendRefusal } from '../../http/throttle.ts';
 import type { Services } from '../../services.ts';
 
 const ZIdParams = z.object({ id: ZId });
 
-export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
+function setSessionCookie(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  session: { token: string; maxAgeSeconds: number },
+) {
+  reply.setCookie(SESSION_COOKIE, session.token, {
+    httpOnly: true,
+    sameSite: 'lax',
+    path: '/',
+    maxAge: session.maxAgeSeconds,
+    secure: req.protocol === 'https',
+  });
+}
+
+export function registerAccountsRoutes(app: FastifyInstance, s: Services, throttle: LoginThrottle) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const user = (req: Parameters<typeof userOf>[1]) => userOf(s.resolvers, req);
 
@@ -34,29 +52,35 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services) {
     '/api/auth/login',
     {
       schema: { tags: ['auth'], body: ZLoginRequest, response: { 200: ZMe } },
-      config: {
-        // Password guessing is limited per account and address, so one office (or a drill) signing
-        // in many agents from one address is not locked out.
-        rateLimit: {
-          max: 20,
-          timeWindow: 60_000,
-          hook: 'preHandler',
-          keyGenerator: (req) =>
-            `login:${req.ip}:${String((req.body as { email?: unknown } | undefined)?.email ?? '')}`,
-        },
-      },
     },
     async (req, reply) => {
-      const { token, maxAgeSeconds } = await s.accounts.login(req.body.email, req.body.password);
-      reply.setCookie(SESSION_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'lax',
-        path: '/',
-        maxAge: maxAgeSeconds,
-        secure: req.protocol === 'https',
-      });
-      const caller = await s.accounts.resolveSession(token);
-      return s.accounts.me(caller!);
+      const refused = await throttle.check(req.body.email, req.ip);
+      if (refused) return sendRefusal(reply, 'too_many_failed_logins', refused);
+      let session: Awaited<ReturnType<typeof s.accounts.login>>;
+      try {
+        session = await s.accounts.login(req.body.email, req.body.password);
+      } catch (error) {
+        if (error instanceof DomainError && error.code === 'invalid_credentials')
+          await throttle.failed(req.body.email, req.ip);
+        throw error;
+      }
+      await throttle.succeeded(req.body.email);
+      setSessionCookie(req, reply, session);
+      return s.accounts.me((await s.accounts.resolveSession(session.token))!);
+    },
+  );
+  // First run: public while no admin exists; the setup token printed at start guards the write.
+  r.get('/api/setup', { schema: { tags: ['auth'], response: { 200: ZSetupStatus } } }, async () => ({
+    isNeeded: await s.organizations.isSetupNeeded(),
+  }));
+  r.post(
+    '/api/setup',
+    { schema: { tags: ['auth'], body: ZSetupRequest, response: { 201: ZMe } } },
+    async (req, reply) => {
+      await s.organizations.completeSetup(req.body);
+      const session = await s.accounts.login(req.body.email, req.body.password);
+      setSessionCookie(req, reply, session);
+      return reply.status(201).send(await s.accounts.me((await s.accounts.resolveSession(session.token))!));
     },
   );
   r.post('/api/auth/logout', { schema: { tags: ['auth'], response: { 200: ZOk } } }, async (req, reply) => {

@@ -13,7 +13,7 @@ import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
-import { canSeeStore, scopeOf } from '../../http/scope.ts';
+import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import {
   createAccountsRepository,
@@ -136,7 +136,9 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
     async listUsers(caller: UserCaller): Promise<TUser[]> {
       const scope = scopeOf(requireRole(caller, 'admin', 'supervisor'));
       return (await repo.listUsers(caller.orgId))
-        .filter((u) => u.role === 'admin' || u.storeIds.some((id) => canSeeStore(scope, id)))
+        .filter(
+          (u) => isOrgWide(scope) || u.role === 'admin' || u.storeIds.some((id) => canSeeStore(scope, id)),
+        )
         .map(toUserDto);
     },
     async createUser(caller: UserCaller, req: TCreateUserRequest): Promise<TUser> {

@@ -16,7 +16,8 @@ let supervisorToken: string;
 let agentToken: string;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  // Behind a proxy on loopback (X-Forwarded-* believed), four failed sign-ins lock an account.
+  server = await startTestServer({ PEAKDESK_TRUST_PROXY: '127.0.0.1', PEAKDESK_LOGIN_MAX_FAILURES: '4' });
   t = await createTenant(server, { agents: 2 });
   [adminToken, supervisorToken, agentToken] = await Promise.all([
     login(server, t.admin.email),
@@ -138,6 +139,85 @@ describe('login and sessions', () => {
   });
 });
 
+describe('login throttling', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it('locks an account after repeated failures however the email is spelled or the address changes', async () => {
+    const u = await api<TUser>(server, 'POST', '/api/users', {
+      token: adminToken,
+      body: { email: 'throttled@test.local', name: '被猜密码', role: 'agent', password: 'right-password-1' },
+    });
+    expect(u.status).toBe(201);
+    const spellings = [
+      'throttled@test.local',
+      ' THROTTLED@test.local',
+      'Throttled@Test.Local ',
+      'throttled@TEST.local',
+    ];
+    for (const [i, email] of spellings.entries())
+      expect((await postLogin(email, `guess-${i}`, from(`198.51.100.${i + 1}`))).status).toBe(401);
+    // Locked now, even with the right password from yet another address; the reply says when to retry.
+    const locked = await postLogin('throttled@test.local', 'right-password-1', from('198.51.100.99'));
+    expect(locked.status).toBe(429);
+    const retryAfter = Number(locked.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    const body = (await locked.json()) as TErrorBody;
+    expect(body.code).toBe('too_many_failed_logins');
+    expect(body.message).toMatch(new RegExp(`for this account; retry in ${retryAfter} s`));
+    // Other accounts are not affected.
+    expect((await postLogin(t.admin.email, t.password, from('198.51.100.99'))).status).toBe(200);
+  });
+
+  it('limits one address guessing many accounts, and a success clears the account count', async () => {
+    // 5 × 4 failures from one address over different (unknown) accounts lock the address.
+    for (let i = 0; i < 20; i++)
+      expect((await postLogin(`nobody${i}@test.local`, 'x', from('203.0.113.5'))).status).toBe(401);
+    const locked = await postLogin(t.supervisor.email, t.password, from('203.0.113.5'));
+    expect(locked.status).toBe(429);
+    expect(((await locked.json()) as TErrorBody).message).toMatch(/from this address; retry in \d+ s/);
+    expect((await postLogin(t.supervisor.email, t.password, from('203.0.113.6'))).status).toBe(200);
+
+    // Three failures, a success, three more: the account is never locked.
+    const email = 'forgetful@test.local';
+    const password = 'forgetful-pass-1';
+    await api(server, 'POST', '/api/users', {
+      token: adminToken,
+      body: { email, name: '健忘客服', role: 'agent', password },
+    });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3; i++)
+        expect((await postLogin(email, 'wrong', from(`192.0.2.${round * 10 + i}`))).status).toBe(401);
+      expect((await postLogin(email, password, from('192.0.2.100'))).status).toBe(200);
+    }
+  });
+
+  it('believes X-Forwarded-For only from a configured proxy', async () => {
+    const direct = await startTestServer({ PEAKDESK_LOGIN_MAX_FAILURES: '1' });
+    try {
+      const d = await createTenant(direct, { agents: 1 });
+      // One address, five failures over five accounts, each claiming another address: the claims are
+      // ignored, so the address (127.0.0.1) is locked.
+      for (let i = 0; i < 5; i++) {
+        const res = await fetch(`${direct.url}/api/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.18.0.${i}` },
+          body: JSON.stringify({ email: `ghost${i}@test.local`, password: 'x' }),
+        });
+        expect(res.status).toBe(401);
+      }
+      const res = await fetch(`${direct.url}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.18.1.1' },
+        body: JSON.stringify({ email: d.agents[0]!.email, password: d.password }),
+      });
+      expect(res.status).toBe(429);
+    } finally {
+      await direct.stop();
+    }
+  });
+});
+
 describe('agent status', () => {
   it('switches online → paused → offline and rejects unknown states', async () => {
     for (const status of ['online', 'paused', 'offline'] as const) {
@@ -240,6 +320,17 @@ describe('admin management and validation', () => {
     expect(entry?.actorId).toBe(t.admin.id);
     expect(JSON.stringify(audit.body)).not.toContain(password);
     expect(JSON.stringify(audit.body)).not.toMatch(/passwordHash|argon2/);
+  });
+
+  it('an org-wide admin lists every member, also one not yet given a store', async () => {
+    const res = await api<TUser>(server, 'POST', '/api/users', {
+      token: adminToken,
+      body: { email: 'nostore@test.local', name: '待分配', role: 'agent', password: 'S3cret-Pa55word!' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.storeIds).toEqual([]);
+    const list = await api<TUser[]>(server, 'GET', '/api/users', { token: adminToken });
+    expect(list.body.map((u) => u.email)).toContain('nostore@test.local');
   });
 
   it('names the field in validation errors', async () => {

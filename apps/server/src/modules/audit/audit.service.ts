@@ -1,4 +1,4 @@
-import type { TAuditEntry } from '@peakdesk/contracts';
+import type { TAuditAction, TAuditEntry, TAuditTargetType } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { createAuditRepository } from './audit.repository.ts';
@@ -9,8 +9,8 @@ export function createAuditService(db: Database) {
     /** Records an admin action; details must not contain secrets or passwords. */
     async record(
       caller: UserCaller,
-      action: string,
-      targetType: string,
+      action: TAuditAction,
+      targetType: TAuditTargetType,
       targetId: string | null,
       detail: Record<string, unknown> = {},
     ) {

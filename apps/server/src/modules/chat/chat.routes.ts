@@ -19,6 +19,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { anyCallerOf, customerOf, userOf } from '../../http/auth.ts';
 import { DomainError } from '../../http/domain-error.ts';
+import { sendRefusal, type WidgetSessionThrottle } from '../../http/throttle.ts';
 import type { Services } from '../../services.ts';
 
 const ZIdParams = z.object({ id: ZId });
@@ -28,7 +29,7 @@ const ZSendBody = z.discriminatedUnion('type', [
   ZSendMessageRequest.options[1].omit({ conversationId: true }),
 ]);
 
-export function registerChatRoutes(app: FastifyInstance, s: Services) {
+export function registerChatRoutes(app: FastifyInstance, s: Services, throttle: WidgetSessionThrottle) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const user = (req: Parameters<typeof userOf>[1]) => userOf(s.resolvers, req);
   const anyone = (req: Parameters<typeof userOf>[1]) => anyCallerOf(s.resolvers, req);
@@ -143,7 +144,14 @@ export function registerChatRoutes(app: FastifyInstance, s: Services) {
   r.post(
     '/api/widget/session',
     { schema: { tags: ['widget'], body: ZWidgetSessionRequest, response: { 200: ZWidgetSession } } },
-    async (req) => s.chat.startWidgetSession(req.body),
+    async (req, reply) => {
+      const refused = await throttle.take(req.ip, req.body.storeId, async () => {
+        const store = await s.accounts.repo.getStoreById(req.body.storeId);
+        return Boolean(store && (await s.accounts.repo.getOrganization(store.orgId))?.isDrill);
+      });
+      if (refused) return sendRefusal(reply, 'rate_limited', refused);
+      return s.chat.startWidgetSession(req.body);
+    },
   );
   r.get(
     '/api/widget/conversations',

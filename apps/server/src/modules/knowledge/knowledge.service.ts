@@ -237,7 +237,7 @@ export function createKnowledgeService(deps: KnowledgeServiceDeps) {
     caller: UserCaller,
     id: string,
     values: Omit<FaqValues, 'orgId' | 'id'>,
-    action: string,
+    action: 'faq.create' | 'faq.update',
   ): Promise<TFaq> {
     if (values.quickReplyId && !(await deps.hasQuickReply(caller.orgId, values.quickReplyId)))
       throw invalidInput('quickReplyId', 'unknown team quick reply');

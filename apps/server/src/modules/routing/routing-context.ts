@@ -2,7 +2,7 @@ import type { Database } from '@peakdesk/db';
 import type { Logger } from 'pino';
 import type { DomainEvents, EventBus } from '../../events/event-bus.ts';
 import type { UserCaller } from '../../http/caller.ts';
-import { notFound } from '../../http/domain-error.ts';
+import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { Timers } from '../../jobs/timers.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
@@ -152,7 +152,5 @@ export function scheduleMaxWait(
 
 /** The caller's group, or 404 (another organisation's group does not exist for them). */
 export async function groupOfCaller(repo: RoutingRepository, caller: UserCaller, groupId: string) {
-  const g = await repo.getGroup(groupId);
-  if (!g || g.org_id !== caller.orgId) throw notFound('group');
-  return g;
+  return assertInScope(await repo.getGroup(groupId), scopeOf(caller), 'group');
 }

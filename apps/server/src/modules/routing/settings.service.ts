@@ -14,7 +14,7 @@ import { sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { invalidInput, notFound } from '../../http/domain-error.ts';
-import { assertInScope, scopeOf } from '../../http/scope.ts';
+import { assertInScope, inScope, orgScope, scopeOf } from '../../http/scope.ts';
 import type { Queue } from './queue.service.ts';
 import type { GroupSettingsRow, PlaceholderRow, RuleRow } from './routing.repository.ts';
 import { groupOfCaller, type RoutingContext } from './routing-context.ts';
@@ -75,7 +75,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
     for (const id of ids) {
       if (!id) continue;
       const g = await repo.getGroup(id);
-      if (!g || g.org_id !== orgId) throw invalidInput(field, `unknown group ${id}`);
+      if (!g || !inScope(g, orgScope(orgId))) throw invalidInput(field, `unknown group ${id}`);
     }
   }
 

@@ -1,13 +1,15 @@
-import type { TPlanInterval, TPlanSettings, TRosterAssignment } from '@peakdesk/contracts';
+import type { TForecastBasis, TPlanInterval, TPlanSettings, TRosterAssignment } from '@peakdesk/contracts';
 import {
   buildRoster,
   computeStaffingPlan,
+  forecastFromSeed,
   forecastSeries,
   formatIsoTimestamp,
   type IntervalSeries,
   type ScheduleResult,
   type ShiftDefinitions,
   type StaffingRequest,
+  seedReference,
   solveSchedule,
   validateShiftDefinitions,
   WorkforceInputError,
@@ -16,7 +18,11 @@ import { DomainError } from '../../http/domain-error.ts';
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
-/** The forecast may run at most this far past the end of the history. */
+/**
+ * The series methods forecast at most this far past the end of the history; a plan further ahead
+ * is forecast by the seed formula from the history's reference daily average (and its last promotion
+ * day's ratio, when it has one), with a note on its accuracy.
+ */
 const MAX_HORIZON_DAYS = 120;
 
 /** Wall-clock ms of a date's midnight (the engine's convention: local time encoded as UTC). */
@@ -59,6 +65,7 @@ async function engineStep<T>(prefix: string, step: () => T | Promise<T>): Promis
 
 export type BuiltPlan = {
   forecastMethod: string;
+  forecastBasis: TForecastBasis;
   backtest: { method: string; mape: number | null; wape: number | null }[];
   intervals: TPlanInterval[];
   schedule: {
@@ -164,9 +171,115 @@ async function solveBounded(request: Parameters<typeof solveSchedule>[0], limitS
  * forecast → staffing → schedule → roster for the plan's days. `history` is on the plan's interval grid
  * and the plan's wall clock; the forecast runs from the end of the history through the last plan day.
  */
+/** The plan days' forecast: series methods, or the seed formula (no history, or too far ahead). */
+async function forecastPlanDays(
+  settings: TPlanSettings,
+  history: IntervalSeries | null,
+): Promise<{
+  method: string;
+  basis: TForecastBasis;
+  backtest: BuiltPlan['backtest'];
+  volumes: number[];
+}> {
+  const offset = settings.utcOffsetMinutes;
+  const step = settings.intervalMinutes * MINUTE_MS;
+  const perDay = DAY_MS / step;
+  const firstDay = dayStartWall(settings.dates[0] ?? '');
+  const { promotionDates, seedRatio } = settings.forecast;
+  const seed = (input: {
+    dailyAverage: number;
+    ratio: number;
+    ordinaryProfile?: number[] | null;
+    promotionProfile?: number[] | null;
+  }) =>
+    engineStep('settings.history', () =>
+      forecastFromSeed({
+        intervalMinutes: settings.intervalMinutes,
+        dates: settings.dates,
+        promotionDates,
+        ...input,
+      }),
+    );
+  const hasPromotionDay = settings.dates.some((d) => promotionDates.includes(d));
+  if (history === null) {
+    const dailyAverage = settings.history.source === 'seed' ? settings.history.dailyAverage : 0;
+    return {
+      method: 'seed-formula',
+      basis: {
+        kind: 'seed',
+        promotion: hasPromotionDay ? 'seed' : null,
+        ratio: seedRatio,
+        dailyAverage,
+        daysAfterHistory: null,
+        maxSeriesDays: MAX_HORIZON_DAYS,
+      },
+      backtest: [],
+      volumes: await seed({ dailyAverage, ratio: seedRatio }),
+    };
+  }
+  const historyEnd = history.start + history.values.length * step;
+  if (firstDay < historyEnd) {
+    throw invalidSettings(
+      'settings.dates',
+      `the first plan day must not start before the history ends (${formatIsoTimestamp(historyEnd, offset)})`,
+    );
+  }
+  const planEnd = firstDay + settings.dates.length * DAY_MS;
+  const horizon = Math.round((planEnd - historyEnd) / step);
+  if (horizon > (MAX_HORIZON_DAYS * DAY_MS) / step) {
+    const reference = await engineStep('settings.forecast', () => seedReference(history, { promotionDates }));
+    if (!(reference.dailyAverage > 0))
+      throw invalidSettings(
+        'settings.history',
+        'the history has no complete ordinary day to take a daily average from',
+      );
+    const ratio = reference.lastPromotion?.ratio ?? seedRatio;
+    return {
+      method: 'seed-formula',
+      basis: {
+        kind: 'far-ahead',
+        promotion: hasPromotionDay ? (reference.lastPromotion ? 'history' : 'seed') : null,
+        ratio: Math.round(ratio * 100) / 100,
+        dailyAverage: Math.round(reference.dailyAverage * 10) / 10,
+        daysAfterHistory: Math.floor((firstDay - historyEnd) / DAY_MS),
+        maxSeriesDays: MAX_HORIZON_DAYS,
+      },
+      backtest: [],
+      volumes: await seed({
+        dailyAverage: reference.dailyAverage,
+        ratio,
+        ordinaryProfile: reference.ordinaryProfile,
+        promotionProfile: reference.promotionProfile,
+      }),
+    };
+  }
+  const forecast = await engineStep('settings.forecast', () =>
+    forecastSeries(history, {
+      horizonIntervals: horizon,
+      method: settings.forecast.method,
+      promotionDates,
+      seedRatio,
+    }),
+  );
+  const skip = Math.round((firstDay - forecast.start) / step);
+  return {
+    method: forecast.method,
+    basis: {
+      kind: 'series',
+      promotion: forecast.promotion?.basis ?? null,
+      ratio: forecast.promotion?.ratio ?? null,
+      dailyAverage: null,
+      daysAfterHistory: Math.floor((firstDay - historyEnd) / DAY_MS),
+      maxSeriesDays: MAX_HORIZON_DAYS,
+    },
+    backtest: forecast.backtest.map((b) => ({ method: b.method, mape: b.mape, wape: b.wape })),
+    volumes: Array.from({ length: settings.dates.length * perDay }, (_, i) => forecast.values[skip + i] ?? 0),
+  };
+}
+
 export async function buildPlan(
   settings: TPlanSettings,
-  history: IntervalSeries,
+  history: IntervalSeries | null,
   agents: readonly RosterCandidate[],
 ): Promise<BuiltPlan> {
   checkDates(settings.dates);
@@ -179,35 +292,12 @@ export async function buildPlan(
   const step = settings.intervalMinutes * MINUTE_MS;
   const perDay = DAY_MS / step;
   const firstDay = dayStartWall(settings.dates[0] ?? '');
-  const historyEnd = history.start + history.values.length * step;
-  if (firstDay < historyEnd) {
-    throw invalidSettings(
-      'settings.dates',
-      `the first plan day must not start before the history ends (${formatIsoTimestamp(historyEnd, offset)})`,
-    );
-  }
-  const planEnd = firstDay + settings.dates.length * DAY_MS;
-  const horizon = Math.round((planEnd - historyEnd) / step);
-  if (horizon > (MAX_HORIZON_DAYS * DAY_MS) / step) {
-    throw invalidSettings(
-      'settings.dates',
-      `the plan days are more than ${MAX_HORIZON_DAYS} days after the end of the history`,
-    );
-  }
-
-  const forecast = await engineStep('settings.forecast', () =>
-    forecastSeries(history, {
-      horizonIntervals: horizon,
-      method: settings.forecast.method,
-      promotionDates: settings.forecast.promotionDates,
-    }),
-  );
-  const skip = Math.round((firstDay - forecast.start) / step);
+  const forecast = await forecastPlanDays(settings, history);
   const starts: number[] = [];
   const volumes: number[] = [];
   for (let i = 0; i < settings.dates.length * perDay; i++) {
     starts.push(firstDay + i * step);
-    volumes.push((forecast.values[skip + i] ?? 0) * settings.forecast.upliftFactor);
+    volumes.push((forecast.volumes[i] ?? 0) * settings.forecast.upliftFactor);
   }
 
   const staffing = await engineStep('settings.staffing', () =>
@@ -239,7 +329,8 @@ export async function buildPlan(
 
   return {
     forecastMethod: forecast.method,
-    backtest: forecast.backtest.map((b) => ({ method: b.method, mape: b.mape, wape: b.wape })),
+    forecastBasis: forecast.basis,
+    backtest: forecast.backtest,
     intervals: starts.map((start, i) => {
       const s = staffing[i];
       return {

@@ -15,6 +15,12 @@ export function nextDouble11(today: string): string {
   return today <= thisYear ? thisYear : `${year + 1}-11-11`;
 }
 
+/** The 11 November before `date` (YYYY-MM-DD). */
+export function previousDouble11(date: string): string {
+  const year = Number(date.slice(0, 4));
+  return date > `${year}-11-11` ? `${year}-11-11` : `${year - 1}-11-11`;
+}
+
 /**
  * A promotion-day starting point: three overlapping shifts that together cover the four peaks —
  * early 早班 (08–10 and 15–17), late 晚班 (15–17 and the evening peak to midnight) and the low-traffic
@@ -29,7 +35,13 @@ export function promotionDayTemplate(date: string): TPromotionDayTemplate {
       utcOffsetMinutes: 480,
       dates: [date],
       history: { source: 'facts', weeks: 8 },
-      forecast: { method: 'auto', promotionDates: [date], upliftFactor: 1 },
+      // Last year's Double 11 is flagged too: the forecast learns its uplift (or the seed ratio) from it.
+      forecast: {
+        method: 'auto',
+        promotionDates: [previousDouble11(date), date],
+        upliftFactor: 1,
+        seedRatio: 3,
+      },
       staffing: {
         model: 'erlang-c',
         ahtSeconds: 300,

@@ -114,12 +114,16 @@ const summaryDto = (v: SummaryRow): TPlanVersionSummary => ({
 
 /** Stored jsonb is parsed back through the contract: a version leaves the server only in its DTO shape. */
 const versionDto = (v: PlanVersionRow): TPlanVersion => {
-  const result = v.result as Pick<TPlanVersion, 'forecastMethod' | 'backtest' | 'intervals'>;
+  const result = v.result as Pick<
+    TPlanVersion,
+    'forecastMethod' | 'forecastBasis' | 'backtest' | 'intervals'
+  >;
   return ZPlanVersion.parse({
     ...summaryDto(v),
     planId: v.planId,
     settings: v.settings,
     forecastMethod: result.forecastMethod,
+    forecastBasis: result.forecastBasis ?? null,
     backtest: result.backtest,
     intervals: result.intervals,
     schedule: v.schedule,
@@ -189,8 +193,13 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
     return { start, intervalMinutes, values };
   }
 
-  async function historyFor(caller: UserCaller, scope: VolumeScope, settings: TPlanSettings) {
+  async function historyFor(
+    caller: UserCaller,
+    scope: VolumeScope,
+    settings: TPlanSettings,
+  ): Promise<IntervalSeries | null> {
     const offset = settings.utcOffsetMinutes;
+    if (settings.history.source === 'seed') return null;
     if (settings.history.source === 'facts') {
       const nowWall = instantToWall(now(), offset);
       // Volume is counted inside the caller's stores only, also for a plan without a store.
@@ -205,7 +214,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
       if (!series.values.some((v) => v > 0))
         throw invalidSettings(
           'settings.history',
-          'no conversations recorded in this scope yet; import a history file instead',
+          'no conversations recorded in this scope yet; import a history file, or start from the seed formula (history.source "seed")',
         );
       return series;
     }
@@ -267,6 +276,7 @@ export function createWorkforceService({ db, audit, accounts, now = () => new Da
         settings,
         result: {
           forecastMethod: built.forecastMethod,
+          forecastBasis: built.forecastBasis,
           backtest: built.backtest,
           intervals: built.intervals,
         },

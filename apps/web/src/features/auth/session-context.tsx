@@ -8,6 +8,8 @@ type TSession = {
   state: TSessionState;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
+  /** The setup page signs its new admin in with the answer of `POST /api/setup`. */
+  adoptSession: (me: TMe) => void;
   /** The status switch and profile edits return a fresh user; keep the shell in step with it. */
   updateUser: (user: TUser) => void;
 };
@@ -39,6 +41,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState({ phase: 'signed-in', me });
   }, []);
 
+  const adoptSession = useCallback((me: TMe) => setState({ phase: 'signed-in', me }), []);
+
   const signOut = useCallback(async () => {
     try {
       await api.fire('/api/auth/logout', 'POST');
@@ -53,7 +57,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     );
   }, []);
 
-  const value = useMemo(() => ({ state, signIn, signOut, updateUser }), [state, signIn, signOut, updateUser]);
+  const value = useMemo(
+    () => ({ state, signIn, signOut, adoptSession, updateUser }),
+    [state, signIn, signOut, adoptSession, updateUser],
+  );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

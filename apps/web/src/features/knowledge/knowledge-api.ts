@@ -25,12 +25,13 @@ export const knowledgeApi = {
   updateFaq: (faqId: string, req: TUpdateFaqRequest): Promise<TFaq> =>
     api.patch(`/api/faqs/${id(faqId)}`, req, ZFaq),
   deleteFaq: (faqId: string): Promise<void> => api.fire(`/api/faqs/${id(faqId)}`, 'DELETE'),
-  importFile: (file: File): Promise<TFaqImportResult> => {
+  /** `storeId` null: entries for every store (organisation-wide admins only). */
+  importFile: (file: File, storeId: string | null): Promise<TFaqImportResult> => {
     const format: TFaqFileFormat = file.name.toLowerCase().endsWith('.xlsx') ? 'xlsx' : 'csv';
     const type =
       format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
     return api.upload(
-      withQuery('/api/faqs/import', { format, filename: file.name }),
+      withQuery('/api/faqs/import', { format, filename: file.name, storeId }),
       new Blob([file], { type }),
       ZFaqImportResult,
     );

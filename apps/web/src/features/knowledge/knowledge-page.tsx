@@ -19,8 +19,9 @@ import {
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { formatDateTime, useI18n } from '../../lib/i18n.ts';
+import { formatDateTime, labelOf, useI18n } from '../../lib/i18n.ts';
 import { adminApi, type TAdminStore } from '../admin/admin-api.ts';
+import { useMe } from '../auth/session-context.tsx';
 import { knowledgeApi } from './knowledge-api.ts';
 
 /** Links become anchors only from parsed http(s) URLs; everything else stays text. */
@@ -59,6 +60,20 @@ const lines = (text: string) =>
     .map((l) => l.trim())
     .filter(Boolean);
 
+/**
+ * Which stores an entry can be written for: entries for every store change what each store's bot
+ * answers, so only organisation-wide admins write them (the server refuses the rest).
+ */
+function useStoreChoices(stores: TAdminStore[]) {
+  const { t } = useI18n();
+  const isOrgWide = useMe().user.role === 'admin';
+  const options = [
+    ...(isOrgWide ? [{ value: null as string | null, label: t('kb.faq.allStores') }] : []),
+    ...stores.map((s) => ({ value: s.id as string | null, label: s.name })),
+  ];
+  return { options, defaultStoreId: isOrgWide ? null : (stores[0]?.id ?? null) };
+}
+
 function parseLinks(text: string): TFaqLink[] {
   return lines(text).map((line) => {
     const at = line.lastIndexOf(' ');
@@ -83,6 +98,13 @@ function FaqDialog({
 }) {
   const { t } = useI18n();
   const { message } = App.useApp();
+  const choices = useStoreChoices(stores);
+  const { defaultStoreId } = choices;
+  // An existing entry for every store shows as such (saving it is the admins'; the server says so).
+  const storeOptions =
+    faq?.storeId === null && !choices.options.some((o) => o.value === null)
+      ? [{ value: null, label: t('kb.faq.allStores') }, ...choices.options]
+      : choices.options;
   const [form] = Form.useForm<TFaqForm>();
   const [isSaving, setIsSaving] = useState(false);
 
@@ -95,12 +117,12 @@ function FaqDialog({
       similar: faq?.similarQuestions.join('\n') ?? '',
       answer: faq?.answer ?? '',
       links: faq?.links.map((l) => `${l.title} ${l.url}`).join('\n') ?? '',
-      storeId: faq?.storeId ?? null,
+      storeId: faq ? faq.storeId : defaultStoreId,
       validFrom: faq?.validFrom ?? '',
       validTo: faq?.validTo ?? '',
       enabled: faq?.enabled ?? true,
     });
-  }, [isOpen, faq, draftQuestion, form]);
+  }, [isOpen, faq, draftQuestion, form, defaultStoreId]);
 
   const save = async () => {
     const v = await form.validateFields();
@@ -172,13 +194,7 @@ function FaqDialog({
             <Input maxLength={50} />
           </Form.Item>
           <Form.Item name="storeId" label={t('kb.faq.store')}>
-            <Select
-              style={{ width: 200 }}
-              options={[
-                { value: null, label: t('kb.faq.allStores') },
-                ...stores.map((s) => ({ value: s.id, label: s.name })),
-              ]}
-            />
+            <Select style={{ width: 200 }} options={storeOptions} />
           </Form.Item>
           <Form.Item name="enabled" label={t('kb.faq.enabled')} valuePropName="checked">
             <Switch />
@@ -212,6 +228,9 @@ function FaqTab({
   const [faqs, setFaqs] = useState<TFaq[]>([]);
   const [isLoading, setIsLoading] = useState(true);
   const [editing, setEditing] = useState<{ faq: TFaq | null; question: string } | null>(null);
+  const { options: storeOptions, defaultStoreId } = useStoreChoices(stores);
+  const [importStoreId, setImportStoreId] = useState<string | null | undefined>(undefined);
+  const importTo = importStoreId === undefined ? defaultStoreId : importStoreId;
 
   const load = useCallback(async () => {
     setIsLoading(true);
@@ -237,7 +256,7 @@ function FaqTab({
 
   const importFile = async (file: File) => {
     try {
-      const r = await knowledgeApi.importFile(file);
+      const r = await knowledgeApi.importFile(file, importTo);
       message.success(t('kb.faq.imported', { total: r.total, created: r.created, updated: r.updated }));
       await load();
     } catch (error) {
@@ -260,6 +279,14 @@ function FaqTab({
         <Button type="primary" onClick={() => setEditing({ faq: null, question: '' })}>
           {t('kb.faq.new')}
         </Button>
+        <Select
+          style={{ width: 180 }}
+          aria-label={t('kb.faq.importStore')}
+          value={importTo}
+          onChange={setImportStoreId}
+          options={storeOptions}
+          data-testid="faq-import-store"
+        />
         <Upload accept=".csv,.xlsx" showUploadList={false} beforeUpload={(file) => importFile(file)}>
           <Button data-testid="faq-import">{t('kb.faq.import')}</Button>
         </Upload>
@@ -413,7 +440,7 @@ function TryTab({ stores }: { stores: TAdminStore[] }) {
             columns={[
               { title: t('kb.faq.id'), dataIndex: 'faqId', width: 90 },
               { title: t('kb.faq.question'), dataIndex: 'question' },
-              { title: 'variant', dataIndex: 'variant' },
+              { title: t('kb.try.variant'), dataIndex: 'variant' },
               {
                 title: t('kb.try.score'),
                 dataIndex: 'score',
@@ -429,10 +456,18 @@ function TryTab({ stores }: { stores: TAdminStore[] }) {
             rowKey="name"
             dataSource={result.why.features}
             columns={[
-              { title: 'feature', dataIndex: 'name' },
-              { title: 'value', dataIndex: 'value', render: (v: number) => v.toFixed(3) },
-              { title: 'weight', dataIndex: 'weight', render: (v: number) => v.toFixed(3) },
-              { title: '=', dataIndex: 'contribution', render: (v: number) => v.toFixed(3) },
+              {
+                title: t('kb.try.feature'),
+                dataIndex: 'name',
+                render: (name: string) => labelOf(`kb.feature.${name}`, name),
+              },
+              { title: t('kb.try.value'), dataIndex: 'value', render: (v: number) => v.toFixed(3) },
+              { title: t('kb.try.weight'), dataIndex: 'weight', render: (v: number) => v.toFixed(3) },
+              {
+                title: t('kb.try.contribution'),
+                dataIndex: 'contribution',
+                render: (v: number) => v.toFixed(3),
+              },
             ]}
           />
         </div>

@@ -12,6 +12,7 @@ import {
   Typography,
 } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
+import { errorMessage } from '../../lib/form-errors.ts';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { routingApi } from './routing-api.ts';
@@ -27,7 +28,7 @@ function Transcript({ conversationId }: { conversationId: string | null }) {
     if (!conversationId) return;
     routingApi.transcript(conversationId).then(
       (p) => setMessages(p.messages),
-      (e: unknown) => setError(e instanceof Error ? e.message : String(e)),
+      (e: unknown) => setError(errorMessage(e, '')),
     );
   }, [conversationId]);
   if (!conversationId)

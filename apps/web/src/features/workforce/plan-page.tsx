@@ -25,11 +25,47 @@ import {
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../../lib/form-errors.ts';
-import { useI18n } from '../../lib/i18n.ts';
+import { labelOf, useI18n } from '../../lib/i18n.ts';
 import { CoverageChart, VolumeChart } from './coverage-charts.tsx';
 import { SettingsField, SettingsFieldErrorsProvider, useSettingsFieldErrors } from './settings-field.tsx';
 import { PeakWindowsEditor, ShiftSettingsEditor } from './shift-settings-editor.tsx';
 import { clockOf, dayClockOf, workforceApi } from './workforce-api.ts';
+
+/** Where the forecast came from and how far to trust it (seed formula, far-ahead, promotion days). */
+function ForecastBasisNote({ version }: { version: TPlanVersion }) {
+  const { t } = useI18n();
+  const b = version.forecastBasis;
+  if (!b) return null;
+  const params = {
+    avg: Math.round(b.dailyAverage ?? 0),
+    ratio: b.ratio ?? 0,
+    days: b.daysAfterHistory ?? 0,
+    max: b.maxSeriesDays,
+  };
+  const text =
+    b.kind === 'seed'
+      ? t('wf.basis.seed', params)
+      : b.kind === 'far-ahead'
+        ? t('wf.basis.farAhead', {
+            ...params,
+            source: t(b.promotion === 'history' ? 'wf.basis.ratioFromHistory' : 'wf.basis.ratioFromSeed'),
+          })
+        : b.promotion === 'seed'
+          ? t('wf.basis.promotionSeed', params)
+          : b.promotion === 'history'
+            ? t('wf.basis.promotionHistory', params)
+            : null;
+  if (!text) return null;
+  return (
+    <Alert
+      style={{ margin: '12px 0' }}
+      type={b.kind === 'series' && b.promotion === 'history' ? 'info' : 'warning'}
+      showIcon
+      message={text}
+      data-testid="forecast-basis"
+    />
+  );
+}
 
 const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? '—' : v.toFixed(digits);
@@ -212,7 +248,9 @@ export function PlanPage() {
         }
       >
         <Descriptions size="small" column={4} data-testid="plan-summary">
-          <Descriptions.Item label={t('wf.summary.method')}>{version.forecastMethod}</Descriptions.Item>
+          <Descriptions.Item label={t('wf.summary.method')}>
+            {labelOf(`wf.method.${version.forecastMethod}`, version.forecastMethod)}
+          </Descriptions.Item>
           <Descriptions.Item label={t('wf.summary.forecastTotal')}>
             {num(version.forecastTotal, 0)}
           </Descriptions.Item>
@@ -221,8 +259,9 @@ export function PlanPage() {
             <Tag
               color={s.status === 'optimal' ? 'green' : s.status === 'understaffed' ? 'red' : 'orange'}
               data-testid="schedule-status"
+              data-status={s.status}
             >
-              {s.status}
+              {labelOf(`wf.scheduleStatus.${s.status}`, s.status)}
             </Tag>
           </Descriptions.Item>
           <Descriptions.Item label={t('wf.summary.cost')}>{num(s.cost)}</Descriptions.Item>
@@ -234,6 +273,7 @@ export function PlanPage() {
             {version.roster.unassigned.length}
           </Descriptions.Item>
         </Descriptions>
+        <ForecastBasisNote version={version} />
         {s.status === 'understaffed' || s.status === 'no-solution' ? (
           <Alert type="error" showIcon message={s.message} data-testid="schedule-alert" />
         ) : s.status === 'time-limit-heuristic' ? (
@@ -337,7 +377,10 @@ export function PlanPage() {
                   onChange={(method) =>
                     edit({ ...draft, forecast: { ...draft.forecast, method } }, 'forecast.method')
                   }
-                  options={WORKFORCE_FORECAST_METHODS.map((m) => ({ value: m, label: m }))}
+                  options={WORKFORCE_FORECAST_METHODS.map((m) => ({
+                    value: m,
+                    label: labelOf(`wf.method.${m}`, m),
+                  }))}
                 />
               </SettingsField>
               <SettingsField path="forecast.upliftFactor" label={t('wf.settings.uplift')} width={110}>

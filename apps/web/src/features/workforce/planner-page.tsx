@@ -1,5 +1,6 @@
 import type { TPlan, TPlanSettings, TSkillGroup, TStore, TVolumeHistory } from '@peakdesk/contracts';
 import {
+  Alert,
   App,
   Button,
   Card,
@@ -29,9 +30,13 @@ type TCreateForm = {
   storeId?: string;
   groupId?: string;
   upliftFactor: number;
+  dailyAverage?: number;
+  seedRatio: number;
 };
 
 const FACTS = 'facts';
+/** No history: the seed formula from a daily average and last Double 11's ratio. */
+const SEED = 'seed';
 
 /** Histories, plans, and a promotion-day plan built from the template in one step. */
 export function PlannerPage() {
@@ -72,8 +77,10 @@ export function PlannerPage() {
         form.setFieldsValue({
           name: template.name,
           date: template.settings.dates[0] ?? '',
-          history: h[0]?.id ?? FACTS,
+          // With no history the guided default is the seed formula (it needs only two numbers).
+          history: h[0]?.id ?? SEED,
           upliftFactor: 1,
+          seedRatio: template.settings.forecast.seedRatio,
         });
       }
     } catch (error) {
@@ -115,8 +122,10 @@ export function PlannerPage() {
           history:
             values.history === FACTS
               ? { source: 'facts', weeks: 8 }
-              : { source: 'import', historyId: values.history },
-          forecast: { ...settings.forecast, upliftFactor: values.upliftFactor },
+              : values.history === SEED
+                ? { source: 'seed', dailyAverage: values.dailyAverage ?? 0 }
+                : { source: 'import', historyId: values.history },
+          forecast: { ...settings.forecast, upliftFactor: values.upliftFactor, seedRatio: values.seedRatio },
           shifts: shifts ?? settings.shifts,
           peakWindows: peakWindows ?? settings.peakWindows,
         },
@@ -125,7 +134,7 @@ export function PlannerPage() {
       navigate(`/planner/${plan.id}`);
     } catch (error) {
       if (fields.show(error)) message.error(t('wf.settings.fixFields'));
-      else if (!applyFieldError(form, error, ['name', 'storeId', 'groupId'])) {
+      else if (!applyFieldError(form, error, ['name', 'storeId', 'groupId', 'history'])) {
         message.error(errorMessage(error, t('common.requestFailed')));
       }
     } finally {
@@ -178,23 +187,46 @@ export function PlannerPage() {
     },
   ];
 
+  const historyChoice = Form.useWatch('history', form);
+  const uploadButton = (testId: string, label: string) => (
+    <Upload
+      accept=".csv,.xlsx"
+      showUploadList={false}
+      beforeUpload={(file) => {
+        void upload(file);
+        return false;
+      }}
+    >
+      <Button data-testid={testId}>{label}</Button>
+    </Upload>
+  );
+
   return (
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
-      <Card
-        title={t('wf.history.title')}
-        extra={
-          <Upload
-            accept=".csv,.xlsx"
-            showUploadList={false}
-            beforeUpload={(file) => {
-              void upload(file);
-              return false;
-            }}
-          >
-            <Button data-testid="history-upload">{t('wf.history.import')}</Button>
-          </Upload>
-        }
-      >
+      {!isLoading && histories.length === 0 ? (
+        <Alert
+          type="info"
+          showIcon
+          message={t('wf.empty.title')}
+          description={
+            <Space direction="vertical">
+              <span>{t('wf.empty.description')}</span>
+              <Space>
+                {uploadButton('empty-import', t('wf.history.import'))}
+                <Button
+                  type="primary"
+                  onClick={() => form.setFieldsValue({ history: SEED })}
+                  data-testid="empty-use-seed"
+                >
+                  {t('wf.empty.useSeed')}
+                </Button>
+              </Space>
+            </Space>
+          }
+          data-testid="planner-empty"
+        />
+      ) : null}
+      <Card title={t('wf.history.title')} extra={uploadButton('history-upload', t('wf.history.import'))}>
         <p>{t('wf.history.help')}</p>
         <Table
           rowKey="id"
@@ -229,9 +261,22 @@ export function PlannerPage() {
               data-testid="plan-history"
               options={[
                 { value: FACTS, label: t('wf.plan.historyFacts') },
+                { value: SEED, label: t('wf.plan.historySeed') },
                 ...histories.map((h) => ({ value: h.id, label: h.name })),
               ]}
             />
+          </Form.Item>
+          {historyChoice === SEED ? (
+            <Form.Item
+              name="dailyAverage"
+              label={t('wf.seed.dailyAverage')}
+              rules={[{ required: true, message: t('common.required') }]}
+            >
+              <InputNumber min={1} max={10_000_000} style={{ width: 120 }} data-testid="seed-daily-average" />
+            </Form.Item>
+          ) : null}
+          <Form.Item name="seedRatio" label={t('wf.seed.ratio')} tooltip={t('wf.seed.ratioHelp')}>
+            <InputNumber min={0.1} max={100} step={0.1} style={{ width: 90 }} data-testid="seed-ratio" />
           </Form.Item>
           <Form.Item name="storeId" label={t('wf.plan.store')}>
             <Select

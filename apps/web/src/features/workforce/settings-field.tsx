@@ -10,6 +10,7 @@ import {
   useState,
 } from 'react';
 import { ApiError } from '../../lib/api-client.ts';
+import { apiErrorText } from '../../lib/form-errors.ts';
 
 /** Errors keyed by settings path (`shifts.shiftTypes.0.breaks.1.lengthMinutes`), the paths on screen. */
 type TFieldErrorsContext = {
@@ -37,10 +38,8 @@ export function useSettingsFieldErrors() {
       if (!(error instanceof ApiError) || !error.field?.startsWith('settings.')) return false;
       const path = error.field.slice('settings.'.length);
       if (!mounted.has(path)) return false;
-      // "body.settings.x: detail" (request validation) or "settings.x: detail" (plan rules): the field
-      // already says where, so only the detail is shown next to it.
-      const prefix = /^(?:body\.)?settings\.[\w.]+:\s*/.exec(error.message);
-      setErrors({ [path]: prefix ? error.message.slice(prefix[0].length) : error.message });
+      // The field already says where, so only what is wrong is shown next to it, translated.
+      setErrors({ [path]: apiErrorText(error, { isBesideField: true }) });
       setFocus(path);
       return true;
     },

@@ -1,6 +1,7 @@
 import type { TConversation, TCustomerProfile } from '@peakdesk/contracts';
 import { Descriptions, Empty, Skeleton, Tag, Typography } from 'antd';
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../lib/form-errors.ts';
 import { formatDateTime, useI18n } from '../../lib/i18n.ts';
 import { ConversationStatusTag } from './conversation-status-tag.tsx';
 import { workspaceApi } from './workspace-api.ts';
@@ -22,7 +23,7 @@ export function CustomerPanel({ conversation }: { conversation: TConversation })
         if (isCurrent) setProfile(p);
       },
       (cause: unknown) => {
-        if (isCurrent) setError(cause instanceof Error ? cause.message : String(cause));
+        if (isCurrent) setError(errorMessage(cause, ''));
       },
     );
     return () => {

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { ZConversationStatus, ZMessage } from './chat.ts';
+import { ZAgentStatus, ZId } from './common.ts';
+
+/**
+ * Payloads of the domain events written to the outbox (one row per event, in the transaction of
+ * the change). Each event name has a version; a row is parsed with the schema of its version before a
+ * listener sees it, so a payload change is a new version, never an edit in place.
+ */
+export const ZConversationRef = z.object({
+  id: ZId,
+  storeId: ZId,
+  customerId: ZId,
+  groupId: ZId.nullable(),
+  assigneeId: ZId.nullable(),
+  /** Status as the write left it (e.g. `bot` tells the bot a customer message is its to answer). */
+  status: ZConversationStatus,
+});
+export type TConversationRef = z.infer<typeof ZConversationRef>;
+
+export const ZMessageCreatedEventV1 = z.object({
+  orgId: ZId,
+  message: ZMessage,
+  conversation: ZConversationRef,
+});
+
+export const ZAgentStatusChangedEventV1 = z.object({
+  orgId: ZId,
+  userId: ZId,
+  status: ZAgentStatus,
+});
+
+/** The outbox catalogue: event name → current version → payload schema. */
+export const durableEvents = {
+  'message.created': { version: 1, schema: ZMessageCreatedEventV1 },
+  'agent.status_changed': { version: 1, schema: ZAgentStatusChangedEventV1 },
+} as const;
+export type DurableEventName = keyof typeof durableEvents;
+export type DurableEventPayload<N extends DurableEventName> = z.infer<(typeof durableEvents)[N]['schema']>;
+
+// ---- dead letters (admin) ----
+export const ZDeadLetter = z.object({
+  /** `event`: an outbox delivery a listener gave up on; `job`: a job whose last attempt failed. */
+  kind: z.enum(['event', 'job']),
+  /** Event id (per listener) or job id; with `listener` it names what to replay. */
+  id: z.string(),
+  /** The listener (events) or null (jobs). */
+  listener: z.string().nullable(),
+  /** Event name or job kind. */
+  name: z.string(),
+  version: z.number().int(),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  payload: z.unknown(),
+  createdAt: z.string(),
+  deadAt: z.string().nullable(),
+});
+export type TDeadLetter = z.infer<typeof ZDeadLetter>;
+export const ZDeadLetterList = z.object({ items: z.array(ZDeadLetter) });
+export type TDeadLetterList = z.infer<typeof ZDeadLetterList>;
+export const ZDeadLetterReplayParams = z.object({
+  kind: z.enum(['event', 'job']),
+  id: z.string().regex(/^[0-9]{1,18}$/, 'must be a numeric id'),
+});
+export const ZDeadLetterReplayQuery = z.object({
+  /** Required for events: which listener's delivery to replay. */
+  listener: z
+    .string()
+    .regex(/^[a-z0-9_.-]{1,64}$/, 'must be a listener name')
+    .optional(),
+});
