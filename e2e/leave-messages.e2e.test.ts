@@ -40,6 +40,8 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
     const token = await adminToken();
     const stores = await rest<{ id: string; defaultGroupId: string | null }[]>(token, 'GET', '/api/stores');
     const store = stores[0]!;
+    // The demo comes with a few left messages of its own; this test adds one.
+    const seeded = (await rest<TLeaveMessage[]>(token, 'GET', '/api/routing/leave-messages')).length;
     // Human-first (the demo stores answer with the bot first); the store's group is open Monday to
     // Friday only and closed today (a holiday), with leave-a-message after hours.
     await rest(token, 'PUT', `/api/stores/${store.id}/bot-settings`, { mode: 'human_first' });
@@ -77,7 +79,7 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
         hasText: '有人吗',
       })
       .waitFor({ timeout: 15_000 });
-    expect(await rest<TLeaveMessage[]>(token, 'GET', '/api/routing/leave-messages')).toEqual([]);
+    expect(await rest<TLeaveMessage[]>(token, 'GET', '/api/routing/leave-messages')).toHaveLength(seeded);
 
     const text = '<b>加急</b> 收货地址改成：杭州市西湖区文三路 1 号';
     await customer.getByTestId('pd-widget-leave-message').fill(text);
@@ -94,10 +96,10 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
     const count = page.getByTestId('wall-open-leave-messages');
     await expect
       .poll(() => count.locator('.ant-statistic-content-value').textContent(), { timeout: 15_000 })
-      .toBe('1');
+      .toBe(String(seeded + 1));
     await count.click();
     await page.getByTestId('leave-messages-page').waitFor();
-    const row = page.getByTestId('leave-message-row').first();
+    const row = page.getByTestId('leave-message-row').filter({ hasText: '加急' });
     await row.waitFor({ timeout: 15_000 });
     // The customer's text as text: the tags are shown, no <b> element is made.
     expect(await row.getByTestId('leave-message-text').textContent()).toBe(text);
@@ -112,8 +114,10 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
 
     // Mark handled: gone from the open list, handled by 陈主管 in the API, the wall count drops.
     await row.getByTestId('leave-message-handle').click();
-    await page.getByTestId('leave-message-row').first().waitFor({ state: 'detached', timeout: 15_000 });
-    const [handled] = await rest<TLeaveMessage[]>(token, 'GET', '/api/routing/leave-messages');
+    await row.waitFor({ state: 'detached', timeout: 15_000 });
+    const handled = (await rest<TLeaveMessage[]>(token, 'GET', '/api/routing/leave-messages')).find(
+      (l) => l.message === text,
+    );
     expect(handled).toMatchObject({
       status: 'handled',
       message: text,
@@ -122,7 +126,15 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
     });
     await page.getByText('全部').click();
     await expect
-      .poll(() => page.getByTestId('leave-message-status').first().textContent(), { timeout: 15_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('leave-message-row')
+            .filter({ hasText: '加急' })
+            .getByTestId('leave-message-status')
+            .textContent(),
+        { timeout: 15_000 },
+      )
       .toBe('已处理');
     await page.goto(`${demo.server.url}/wall`);
     await expect
@@ -133,6 +145,6 @@ describe('leave-a-message after hours, handled by a supervisor', () => {
           timeout: 15_000,
         },
       )
-      .toBe('0');
+      .toBe(String(seeded));
   });
 });

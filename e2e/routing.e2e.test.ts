@@ -254,9 +254,10 @@ describe('routing configuration in the admin UI', () => {
     await page.getByTestId('routing-overflow-action').click();
     await page.locator('.ant-select-item-option[title="溢出到预备队"]').click();
     await page.locator('.ant-modal-footer .ant-btn-primary').click();
-    // No reserve group chosen: the API answers 400 with field overflowGroupId, shown under that field.
+    // No reserve group chosen: the API answers 400 with field overflowGroupId, shown under that field,
+    // in Chinese.
     await page
-      .locator('.ant-form-item-explain-error', { hasText: 'reserve group is required' })
+      .locator('.ant-form-item-explain-error', { hasText: '请选择另一个技能组作为预备队' })
       .waitFor({ timeout: 10_000 });
   });
 });

@@ -139,6 +139,7 @@ export const AUDIT_ACTIONS = [
   'routing.rule.delete',
   'routing.rule.update',
   'store.create',
+  'store.rotate_secret',
   'store.update',
   'token.create',
   'token.revoke',

@@ -194,6 +194,8 @@ export type TTransferNotice = z.infer<typeof ZTransferNotice>;
 // ---------- supervisor wall ----------
 export const ZDerivedAgentState = z.enum(['online', 'busy', 'paused', 'away', 'offline']);
 export type TDerivedAgentState = z.infer<typeof ZDerivedAgentState>;
+/** The wall's wait alert for a group that set neither an alert threshold nor a max wait: 10 minutes. */
+export const DEFAULT_WAIT_ALERT_SECONDS = 600;
 export const ZWallGroup = z.object({
   groupId: ZId,
   name: z.string(),
@@ -209,7 +211,13 @@ export const ZWallGroup = z.object({
   isOpen: z.boolean(),
   /** Customers holding an after-hours leave-a-message offer (outside the queue and its numbers). */
   afterHoursOffers: z.number().int(),
-  alerts: z.array(z.enum(['queue_length', 'wait'])),
+  /**
+   * `no_agents`: customers wait and no member is online; `wait`: the longest wait passed the group's
+   * alert threshold, or, when none is set, its max wait, or else DEFAULT_WAIT_ALERT_SECONDS.
+   */
+  alerts: z.array(z.enum(['queue_length', 'wait', 'no_agents'])),
+  /** The wait the `wait` alert compares against. */
+  waitAlertSeconds: z.number().int(),
 });
 export const ZWallAgent = z.object({
   id: ZId,

@@ -4,6 +4,7 @@ import { hashPassword } from '../modules/accounts/secrets.ts';
 import { createQuickRepliesRepository } from '../modules/quick-replies/quick-replies.repository.ts';
 import type { Services } from '../services.ts';
 import { DEMO_PASSWORD, demoOrg, demoQuickReplies } from './demo-data.ts';
+import { seedDemoRouting } from './seed-routing-demo.ts';
 
 export type DemoLogin = { email: string; password: string; role: string; name: string };
 
@@ -40,8 +41,9 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
     storeIds.push(row.id);
   }
   const passwordHash = await hashPassword(DEMO_PASSWORD);
+  let adminId = '';
   for (const u of demoOrg.users) {
-    await s.accounts.repo.createUser(
+    const user = await s.accounts.repo.createUser(
       {
         orgId: org.id,
         email: u.email,
@@ -53,10 +55,25 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
       u.role === 'admin' ? [] : storeIds,
       u.groups.map((g) => groups.get(g)!),
     );
+    if (u.role === 'admin' && !adminId) adminId = user.id;
   }
   await createQuickRepliesRepository(db).insertMany(
     demoQuickReplies.map((q) => ({ orgId: org.id, ownerId: null, ...q })),
   );
+  await seedDemoRouting(s, {
+    admin: {
+      kind: 'user',
+      userId: adminId,
+      orgId: org.id,
+      role: 'admin',
+      name: demoOrg.users[0]!.name,
+      storeIds: null,
+      groupIds: [],
+      via: 'session',
+    },
+    storeIds,
+    groups,
+  });
   // The demo stores answer with the bot first (40+ FAQs), and hand over on 转人工.
   await s.knowledge.importEntries(org.id, loadDemoFaq());
   for (const storeId of storeIds) await s.bot.setMode(org.id, storeId, 'bot_first');

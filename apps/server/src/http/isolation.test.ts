@@ -635,6 +635,11 @@ const ROUTES: Record<string, Case> = {
     who: 'admin',
     req: (f) => ({ path: `/api/stores/${f.storeId}`, body: { name: '被改名' } }),
   },
+  'POST /api/stores/{id}/rotate-secret': {
+    kind: 'row',
+    who: 'admin',
+    req: (f) => ({ path: `/api/stores/${f.storeId}/rotate-secret` }),
+  },
   'GET /api/groups': { kind: 'list', who: 'agent', req: () => ({ path: '/api/groups' }), store: ORG_LEVEL },
   'PATCH /api/groups/{id}': {
     kind: 'row',

@@ -8,7 +8,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api-client.ts';
 import { apiErrorText, errorMessage } from './form-errors.ts';
-import { DICTIONARIES, LANGUAGES } from './i18n.ts';
+import { DICTIONARIES, formatWait, LANGUAGES } from './i18n.ts';
 
 // The server's and engines' source, read as text: every identifier they send is found where it is written.
 const serverSource = import.meta.glob<string>(['../../../server/src/**/*.ts', '!**/*.test.ts'], {
@@ -38,6 +38,9 @@ function serverErrorCodes(): string[] {
   for (const [path, text] of Object.entries(serverSource)) {
     for (const c of matchesOf(text, /new DomainError\(\s*'[a-z_]+',\s*'([a-z_]+)'/g)) codes.add(c);
     for (const what of matchesOf(text, /\bnotFound\(\s*'([a-z_ ]+)'\s*\)/g)) codes.add(`${what}_not_found`);
+    // The scope helpers answer not-found for a row outside the caller's scope: `assertInScope(row, scope, 'faq')`.
+    for (const what of matchesOf(text, /\bassert(?:InScope|Writable)\([^;]*?,\s*'([a-z_ ]+)'\s*\)/g))
+      codes.add(`${what}_not_found`);
     if (/\bforbidden\(/.test(text)) codes.add('forbidden');
     if (/\binvalidInput\(/.test(text)) codes.add('invalid_input');
     // The edge maps framework errors; its reasons (after `function reasonOf`) are not codes.
@@ -151,5 +154,17 @@ describe('an API error is shown translated, never as the server English', () => 
     const unknown = apiErrorText(error({ code: 'brand_new_code' }));
     expect(unknown).toBe('请求失败（brand_new_code）');
     expect(errorMessage(new Error('socket closed'), '')).toBe('请求失败');
+  });
+});
+
+describe('waits are shown as minutes and seconds, not raw seconds', () => {
+  it('zh-CN 分秒, en m:ss', () => {
+    expect([45, 125, 1800, 3720].map((s) => formatWait('zh-CN', s))).toEqual([
+      '45秒',
+      '2分05秒',
+      '30分00秒',
+      '1小时02分',
+    ]);
+    expect([45, 125, 3720].map((s) => formatWait('en', s))).toEqual(['0:45', '2:05', '1:02:00']);
   });
 });

@@ -393,7 +393,8 @@ const zhCN = {
   'routing.wall.title': '客服监控大屏',
   'routing.wall.estimateError': '预计等待误差：平均 {error} 秒（近 1 小时 {n} 个样本）',
   'routing.alert.queue': '「{group}」排队 {value} 人，超过告警阈值',
-  'routing.alert.wait': '「{group}」最长等待 {value} 秒，超过告警阈值',
+  'routing.alert.wait': '「{group}」最长等待 {value}，超过目标 {target}',
+  'routing.alert.noAgents': '「{group}」有 {value} 位顾客在等待，但没有客服在线',
   'routing.closed': '非营业时间',
   'routing.afterHoursOffers': '非服务时间待留言 {n} 人',
   'routing.wall.openLeaveMessages': '待处理留言',
@@ -485,6 +486,8 @@ const zhCN = {
   'ws.composePlaceholder': '输入消息，Enter 发送，Shift+Enter 换行，输入 / 调出快捷回复',
   'ws.composeDisabled': '会话已结束，无法继续发送',
   'ws.send': '发送',
+  'ws.notReceiving': '你当前「{status}」，不会分配新会话',
+  'ws.goOnline': '上线接待',
   'ws.counter': '{n} / {max} 字',
   'ws.counterOver': '{n} / {max} 字：超出上限，请删减或分几条发送',
   'ws.tooLong': '一条消息最多 {max} 字，请删减或分几条发送（不会自动截断）',
@@ -987,7 +990,8 @@ const en: TDictionary = {
   'routing.wall.title': 'Live wall',
   'routing.wall.estimateError': 'Wait estimate error: {error} s mean absolute ({n} samples, last hour)',
   'routing.alert.queue': '{group}: {value} waiting, above the alert threshold',
-  'routing.alert.wait': '{group}: longest wait {value} s, above the alert threshold',
+  'routing.alert.wait': '{group}: longest wait {value}, over the target of {target}',
+  'routing.alert.noAgents': '{group}: {value} customers waiting and no agent online',
   'routing.closed': 'Closed',
   'routing.afterHoursOffers': '{n} offered to leave a message after hours',
   'routing.wall.openLeaveMessages': 'Open left messages',
@@ -1079,6 +1083,8 @@ const en: TDictionary = {
   'ws.composePlaceholder': 'Type a message. Enter to send, Shift+Enter for a new line, / for quick replies',
   'ws.composeDisabled': 'This conversation has ended',
   'ws.send': 'Send',
+  'ws.notReceiving': 'You are “{status}”: no new chats come to you',
+  'ws.goOnline': 'Go online',
   'ws.counter': '{n} / {max} characters',
   'ws.counterOver': '{n} / {max} characters: over the limit; shorten it or send it in parts',
   'ws.tooLong':
@@ -1280,6 +1286,20 @@ export function formatDateTime(language: TLanguage, iso: string): string {
   return new Intl.DateTimeFormat(intlLocale(language), { dateStyle: 'short', timeStyle: 'short' }).format(
     date,
   );
+}
+
+/** A wait as people read it: 45秒 / 2分05秒 / 1小时02分 (zh-CN), 0:45 / 2:05 / 1:02:00 (en). */
+export function formatWait(language: TLanguage, totalSeconds: number): string {
+  const s = Math.max(0, Math.round(totalSeconds));
+  const hours = Math.floor(s / 3600);
+  const minutes = Math.floor((s % 3600) / 60);
+  const seconds = s % 60;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (language === 'zh-CN') {
+    if (hours > 0) return `${hours}小时${two(minutes)}分`;
+    return minutes > 0 ? `${minutes}分${two(seconds)}秒` : `${seconds}秒`;
+  }
+  return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${minutes}:${two(seconds)}`;
 }
 
 export function formatTime(language: TLanguage, iso: string): string {

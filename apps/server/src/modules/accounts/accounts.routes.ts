@@ -137,6 +137,10 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services, thrott
     async (req) => s.accounts.updateStore(await user(req), req.params.id, req.body),
   );
 
+  r.post('/api/stores/:id/rotate-secret', { schema: { tags: ['admin'], params: ZIdParams } }, async (req) =>
+    s.accounts.rotateStoreSecret(await user(req), req.params.id),
+  );
+
   r.get(
     '/api/groups',
     { schema: { tags: ['admin'], response: { 200: z.array(ZSkillGroup) } } },

@@ -63,6 +63,12 @@ export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller =
 
 export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditService };
 
+/**
+ * A new skill group does not let customers wait unseen: after 10 minutes in the queue they are offered
+ * to leave a message (they may keep waiting). The routing page changes or turns it off per group.
+ */
+export const NEW_GROUP_ROUTING = { maxWaitSeconds: 600, overflowAction: 'leave_message' } as const;
+
 export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
   const repo = createAccountsRepository(db);
 
@@ -208,6 +214,20 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       return { ...toStoreDto(row), identitySecret: row.identitySecret };
     },
 
+    /**
+     * A new identity secret for the store (the old one leaked, or staff changed): buyer signatures made
+     * with the old one stop verifying at once. Audit-logged without the secret.
+     */
+    async rotateStoreSecret(caller: UserCaller, id: string) {
+      requireRole(caller, 'admin');
+      const row = await repo.updateStore(caller.orgId, id, {
+        identitySecret: randomBytes(24).toString('hex'),
+      });
+      if (!row) throw notFound('store');
+      await audit.record(caller, 'store.rotate_secret', 'store', id, { name: row.name });
+      return { ...toStoreDto(row), identitySecret: row.identitySecret };
+    },
+
     async listGroups(caller: UserCaller): Promise<TSkillGroup[]> {
       return (await repo.listGroups(caller.orgId)).map(toGroupDto);
     },
@@ -215,7 +235,7 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       requireRole(caller, 'admin');
       if ((await repo.listGroups(caller.orgId)).some((g) => g.name === req.name))
         throw new DomainError('conflict', 'group_name_taken', 'name: a group with this name exists', 'name');
-      const row = await repo.createGroup({ orgId: caller.orgId, ...req });
+      const row = await repo.createGroup({ orgId: caller.orgId, ...req, ...NEW_GROUP_ROUTING });
       await audit.record(caller, 'group.create', 'group', row.id, { ...req });
       return toGroupDto(row);
     },

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { TAuditEntry, TErrorBody, TMe, TUser } from '@peakdesk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -418,6 +419,38 @@ describe('admin management and validation', () => {
       ]),
     );
     expect(JSON.stringify(audit.body)).not.toContain(store.body.identitySecret);
+  });
+
+  it('rotating a store identity secret: admins only, old buyer signatures stop verifying, audited without it', async () => {
+    const store = t.store;
+    const sign = (secret: string) => createHmac('sha256', secret).update('buyer-7').digest('hex');
+    const session = (signature: string) =>
+      api<TErrorBody>(server, 'POST', '/api/widget/session', {
+        body: { storeId: store.id, buyer: { buyerId: 'buyer-7', signature } },
+      });
+    expect((await session(sign(store.identitySecret))).status).toBe(200);
+    const refused = await api(server, 'POST', `/api/stores/${store.id}/rotate-secret`, {
+      token: supervisorToken,
+    });
+    expect(refused.status).toBe(403);
+
+    const rotated = await api<{ identitySecret: string }>(
+      server,
+      'POST',
+      `/api/stores/${store.id}/rotate-secret`,
+      {
+        token: adminToken,
+      },
+    );
+    expect(rotated.status).toBe(200);
+    expect(rotated.body.identitySecret).toMatch(/^[0-9a-f]{48}$/);
+    expect(rotated.body.identitySecret).not.toBe(store.identitySecret);
+    expect((await session(sign(store.identitySecret))).body.code).toBe('invalid_buyer_signature');
+    expect((await session(sign(rotated.body.identitySecret))).status).toBe(200);
+
+    const audit = await api<TAuditEntry[]>(server, 'GET', '/api/audit', { token: adminToken });
+    expect(audit.body.find((a) => a.action === 'store.rotate_secret')).toMatchObject({ targetId: store.id });
+    expect(JSON.stringify(audit.body)).not.toContain(rotated.body.identitySecret);
   });
 
   it('API tokens: shown once, work as bearer, revoked tokens are refused, all audited', async () => {

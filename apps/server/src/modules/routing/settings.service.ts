@@ -218,7 +218,7 @@ export function createRoutingSettings(ctx: RoutingContext, queue: Queue) {
       req: TUpdateLeaveMessageRequest,
     ): Promise<TLeaveMessage> {
       requireRole(caller, 'admin', 'supervisor');
-      const p = assertInScope(await repo.getPlaceholder(id), scopeOf(caller), 'leave message');
+      const p = assertInScope(await repo.getPlaceholder(id), scopeOf(caller), 'leave_message');
       const status = req.status === 'handled' ? 'closed' : 'open';
       if (p.status !== status) {
         await repo.setPlaceholderStatus(id, status, caller.userId);

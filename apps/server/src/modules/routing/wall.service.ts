@@ -1,4 +1,4 @@
-import { laneOfPriority, type TWallSnapshot } from '@peakdesk/contracts';
+import { DEFAULT_WAIT_ALERT_SECONDS, laneOfPriority, type TWallSnapshot } from '@peakdesk/contracts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { orgScope, type Scope, scopeOf } from '../../http/scope.ts';
 import { isOpenAt } from './business-hours.ts';
@@ -47,9 +47,12 @@ export function createWall(repo: RoutingRepository) {
         const longestWaitSeconds = seconds(oldest, now) ?? 0;
         const members = wallAgents.filter((a) => a.groupIds.includes(g.id));
         const online = members.filter((a) => a.state === 'online' || a.state === 'busy');
-        const alerts: ('queue_length' | 'wait')[] = [];
+        const alerts: TWallSnapshot['groups'][number]['alerts'] = [];
+        // Waiting customers nobody can take: always an alert, whatever the thresholds say.
+        if (queueLength > 0 && online.length === 0) alerts.push('no_agents');
         if (g.alert_queue_length && queueLength >= g.alert_queue_length) alerts.push('queue_length');
-        if (g.alert_wait_seconds && longestWaitSeconds >= g.alert_wait_seconds) alerts.push('wait');
+        const waitAlertSeconds = g.alert_wait_seconds ?? g.max_wait_seconds ?? DEFAULT_WAIT_ALERT_SECONDS;
+        if (queueLength > 0 && longestWaitSeconds >= waitAlertSeconds) alerts.push('wait');
         return {
           groupId: g.id,
           name: g.name,
@@ -64,6 +67,7 @@ export function createWall(repo: RoutingRepository) {
           isOpen: isOpenAt(g.business_hours, g.timezone, now),
           afterHoursOffers: Number(held.find((h) => h.group_id === g.id)?.n ?? 0),
           alerts,
+          waitAlertSeconds,
         };
       }),
       agents: wallAgents,

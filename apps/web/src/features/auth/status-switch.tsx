@@ -13,10 +13,10 @@ const STATUS_COLORS: Record<TAgentStatus, string> = {
   away: '#ff7875',
 };
 
-export function StatusSwitch() {
+/** Sets the signed-in user's status (the switch, and the workspace's 上线接待 button). */
+export function useStatusChange() {
   const { t } = useI18n();
   const { message } = App.useApp();
-  const me = useMe();
   const { updateUser } = useSession();
   const [isSaving, setIsSaving] = useState(false);
 
@@ -32,6 +32,13 @@ export function StatusSwitch() {
       setIsSaving(false);
     }
   };
+  return { change, isSaving };
+}
+
+export function StatusSwitch() {
+  const { t } = useI18n();
+  const me = useMe();
+  const { change, isSaving } = useStatusChange();
 
   return (
     <Segmented<TAgentStatus>

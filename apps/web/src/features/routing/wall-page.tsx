@@ -2,7 +2,7 @@ import type { TDerivedAgentState, TWallSnapshot } from '@peakdesk/contracts';
 import { Alert, Card, Col, Empty, Row, Statistic, Table, type TableColumnsType, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { useI18n } from '../../lib/i18n.ts';
+import { formatWait, useI18n } from '../../lib/i18n.ts';
 import { useRealtime } from '../../lib/realtime-context.tsx';
 import { EChart, type TChartOption } from '../../ui/echart.tsx';
 import { routingApi } from './routing-api.ts';
@@ -36,7 +36,7 @@ function beep() {
 
 /** Supervisor wall: queues, waits, service level, agents by state and load; pushed every few seconds. */
 export function WallPage() {
-  const { t } = useI18n();
+  const { t, language } = useI18n();
   const realtime = useRealtime();
   const [wall, setWall] = useState<TWallSnapshot | null>(null);
   const alerting = useRef(new Set<string>());
@@ -132,7 +132,7 @@ export function WallPage() {
       title: t('routing.waiting'),
       render: (_, w) => (
         <Typography.Text type={w.waitingSeconds > 60 ? 'danger' : undefined}>
-          {w.waitingSeconds}s
+          {formatWait(language, w.waitingSeconds)}
         </Typography.Text>
       ),
     },
@@ -164,10 +164,18 @@ export function WallPage() {
           showIcon
           banner
           data-testid="wall-alert"
-          message={t(a.kind === 'wait' ? 'routing.alert.wait' : 'routing.alert.queue', {
-            group: a.group.name,
-            value: a.kind === 'wait' ? a.group.longestWaitSeconds : a.group.queueLength,
-          })}
+          data-alert={a.kind}
+          message={
+            a.kind === 'no_agents'
+              ? t('routing.alert.noAgents', { group: a.group.name, value: a.group.queueLength })
+              : a.kind === 'wait'
+                ? t('routing.alert.wait', {
+                    group: a.group.name,
+                    value: formatWait(language, a.group.longestWaitSeconds),
+                    target: formatWait(language, a.group.waitAlertSeconds),
+                  })
+                : t('routing.alert.queue', { group: a.group.name, value: a.group.queueLength })
+          }
         />
       ))}
       {!wall ? (
@@ -203,8 +211,7 @@ export function WallPage() {
                     <Col span={12}>
                       <Statistic
                         title={t('routing.longestWait')}
-                        value={g.longestWaitSeconds}
-                        suffix="s"
+                        value={formatWait(language, g.longestWaitSeconds)}
                         valueStyle={g.alerts.includes('wait') ? { color: '#cf1322' } : undefined}
                       />
                     </Col>

@@ -1,10 +1,11 @@
 import type { TConversation } from '@peakdesk/contracts';
-import { Badge, Empty, Tabs } from 'antd';
+import { Alert, Badge, Button, Empty, Tabs } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { useI18n } from '../../lib/i18n.ts';
 import { useRealtimeEvent } from '../../lib/realtime-context.tsx';
 import { useMe } from '../auth/session-context.tsx';
+import { useStatusChange } from '../auth/status-switch.tsx';
 import { ConversationList } from './conversation-list.tsx';
 import { ConversationView } from './conversation-view.tsx';
 import { CustomerPanel } from './customer-panel.tsx';
@@ -23,6 +24,9 @@ export function WorkspacePage() {
   const mine = useConversationList('mine', me.user.id, conversationId);
   const queued = useConversationList('queued', me.user.id, conversationId);
   const [active, setActive] = useState<TConversation | null>(null);
+  const status = useStatusChange();
+  // An agent who is not online gets no chats: say so where the chats would be, with the way to start.
+  const isNotReceiving = me.user.role === 'agent' && me.user.status !== 'online';
 
   // The open conversation may be in neither list (a deep link, or resolved by someone else): fetch it.
   useEffect(() => {
@@ -78,6 +82,26 @@ export function WorkspacePage() {
   return (
     <div className="pd-workspace">
       <nav className="pd-workspace__list">
+        {isNotReceiving && (
+          <Alert
+            type="warning"
+            showIcon
+            banner
+            data-testid="not-receiving"
+            message={t('ws.notReceiving', { status: t(`status.${me.user.status}`) })}
+            action={
+              <Button
+                size="small"
+                type="primary"
+                loading={status.isSaving}
+                onClick={() => void status.change('online')}
+                data-testid="go-online"
+              >
+                {t('ws.goOnline')}
+              </Button>
+            }
+          />
+        )}
         <Tabs
           activeKey={tab}
           onChange={(key) => setTab(key === 'queued' ? 'queued' : 'mine')}
