@@ -7,6 +7,7 @@ const projects = [
   'packages/db',
   'packages/workforce',
   'packages/text',
+  'packages/tabular',
   'packages/chat-client',
   'packages/simulator',
   'apps/server',

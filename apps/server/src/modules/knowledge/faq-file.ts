@@ -1,7 +1,7 @@
 import { type TFaq, type TFaqFileFormat, type TFaqLink, ZFaqId, ZHttpUrl } from '@peakdesk/contracts';
-import { parseCsvRecords } from '@peakdesk/text';
 import ExcelJS from 'exceljs';
-import { DomainError } from '../../http/domain-error.ts';
+import { z } from 'zod';
+import { readTableOrThrow } from '../../http/table-import.ts';
 
 /** One validated row of an import file; `line` is where it came from (for messages). */
 export type FaqFileRow = {
@@ -19,20 +19,10 @@ export type FaqFileRow = {
 };
 
 /** The CLI contract's columns first; the optional ones round-trip what export writes. */
-export const REQUIRED_COLUMNS = ['id', 'category', 'question', 'answer', 'similar_questions'] as const;
+const REQUIRED_COLUMNS = ['id', 'category', 'question', 'answer', 'similar_questions'] as const;
 const OPTIONAL_COLUMNS = ['enabled', 'valid_from', 'valid_to', 'images', 'links'] as const;
 type Column = (typeof REQUIRED_COLUMNS)[number] | (typeof OPTIONAL_COLUMNS)[number];
 const EXPORT_COLUMNS: readonly Column[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
-
-type RawRecord = { line: number; cells: string[] };
-
-const fileError = (source: string, line: number, field: string, problem: string) =>
-  new DomainError(
-    'invalid_input',
-    'invalid_faq_file',
-    `${source}:${line}: field "${field}" ${problem}`,
-    field,
-  );
 
 const splitList = (value: string) =>
   value
@@ -50,8 +40,13 @@ function parseBoolean(value: string): boolean | null {
 function parseDate(value: string): Date | null | undefined {
   const v = value.trim();
   if (v === '') return null;
-  // A bare date is midnight China time: promotions are announced on the merchant's calendar.
-  const iso = /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v;
+  // A date or time without a zone is China time: promotions are announced on the merchant's calendar
+  // (and XLSX date cells carry no zone).
+  const iso = /^\d{4}-\d{2}-\d{2}$/.test(v)
+    ? `${v}T00:00:00+08:00`
+    : /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)
+      ? `${v.replace(' ', 'T')}+08:00`
+      : v;
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
@@ -69,118 +64,57 @@ function parseLinks(value: string): TFaqLink[] | string {
   return links;
 }
 
-function validateRecords(records: RawRecord[], source: string): FaqFileRow[] {
-  const [header, ...rows] = records;
-  if (!header) throw new DomainError('invalid_input', 'invalid_faq_file', `${source}:1: the file is empty`);
-  const names = header.cells.map((name) => name.trim().toLowerCase());
-  const index = new Map<Column, number>();
-  for (const name of EXPORT_COLUMNS) {
-    const at = names.indexOf(name);
-    if (at >= 0) index.set(name, at);
-  }
-  for (const name of REQUIRED_COLUMNS) {
-    if (!index.has(name))
-      throw new DomainError(
-        'invalid_input',
-        'invalid_faq_file',
-        `${source}:${header.line}: missing column "${name}"`,
-        name,
-      );
-  }
-  const seen = new Map<string, number>();
-  return rows.map(({ line, cells }): FaqFileRow => {
-    const cell = (name: Column) => {
-      const at = index.get(name);
-      return at === undefined ? '' : (cells[at] ?? '').trim();
-    };
-    const id = ZFaqId.safeParse(cell('id'));
-    if (!id.success)
-      throw fileError(
-        source,
-        line,
-        'id',
-        cell('id') ? `"${cell('id')}" ${id.error.issues[0]?.message}` : 'is empty',
-      );
-    const firstLine = seen.get(id.data);
-    if (firstLine !== undefined)
-      throw fileError(source, line, 'id', `repeats "${id.data}" of line ${firstLine}`);
-    seen.set(id.data, line);
-    const question = cell('question');
-    if (!question) throw fileError(source, line, 'question', 'is empty');
-    if (question.length > 300) throw fileError(source, line, 'question', 'is longer than 300 characters');
-    const answer = cell('answer');
-    if (!answer) throw fileError(source, line, 'answer', 'is empty');
-    if (answer.length > 4000) throw fileError(source, line, 'answer', 'is longer than 4000 characters');
-    const category = cell('category');
-    if (category.length > 50) throw fileError(source, line, 'category', 'is longer than 50 characters');
-    const similarQuestions = splitList(cell('similar_questions'));
-    if (similarQuestions.some((q) => q.length > 300))
-      throw fileError(source, line, 'similar_questions', 'has a question longer than 300 characters');
-    const enabled = parseBoolean(cell('enabled'));
-    if (enabled === null) throw fileError(source, line, 'enabled', `"${cell('enabled')}" is not true/false`);
-    const validFrom = parseDate(cell('valid_from'));
-    if (validFrom === undefined)
-      throw fileError(
-        source,
-        line,
-        'valid_from',
-        `"${cell('valid_from')}" is not a date (YYYY-MM-DD or ISO 8601)`,
-      );
-    const validTo = parseDate(cell('valid_to'));
-    if (validTo === undefined)
-      throw fileError(
-        source,
-        line,
-        'valid_to',
-        `"${cell('valid_to')}" is not a date (YYYY-MM-DD or ISO 8601)`,
-      );
-    if (validFrom && validTo && validFrom >= validTo)
-      throw fileError(source, line, 'valid_to', 'is not after valid_from');
-    const images = splitList(cell('images'));
-    const badImage = images.find((url) => !ZHttpUrl.safeParse(url).success);
-    if (badImage) throw fileError(source, line, 'images', `has "${badImage}", which is not an http(s) URL`);
-    const links = parseLinks(cell('links'));
-    if (typeof links === 'string') throw fileError(source, line, 'links', links);
-    return {
-      line,
-      id: id.data,
-      category,
-      question,
-      answer,
-      similarQuestions,
-      enabled,
-      validFrom,
-      validTo,
-      images,
-      links,
-    };
+/** A cell read by `parse`, which returns `{value}` or the problem ("is empty", "has …"). */
+const cell = <T>(parse: (text: string) => { value: T } | string) =>
+  z.string().transform((text, ctx): T => {
+    const result = parse(text);
+    if (typeof result !== 'string') return result.value;
+    ctx.addIssue({ code: 'custom', message: result });
+    return z.NEVER;
   });
-}
+const text = (max: number, isRequired: boolean) =>
+  cell((v) =>
+    isRequired && !v ? 'is empty' : v.length > max ? `is longer than ${max} characters` : { value: v },
+  );
+const date = cell((v) => {
+  const value = parseDate(v);
+  return value === undefined ? `"${v}" is not a date (YYYY-MM-DD or ISO 8601)` : { value };
+});
 
-function cellText(cell: ExcelJS.Cell): string {
-  const value = cell.value;
-  if (value instanceof Date) return value.toISOString();
-  return cell.text ?? '';
-}
-
-async function readXlsxRecords(data: Buffer, source: string): Promise<RawRecord[]> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    throw new DomainError('invalid_input', 'invalid_faq_file', `${source}:1: not a readable XLSX workbook`);
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet)
-    throw new DomainError('invalid_input', 'invalid_faq_file', `${source}:1: the workbook has no sheet`);
-  const records: RawRecord[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let col = 1; col <= row.cellCount; col++) cells.push(cellText(row.getCell(col)));
-    if (cells.some((c) => c.trim().length > 0)) records.push({ line: rowNumber, cells });
+const ZFaqRow = z
+  .object({
+    id: cell((v) => {
+      if (!v) return 'is empty';
+      const id = ZFaqId.safeParse(v);
+      return id.success ? { value: id.data } : `"${v}" ${id.error.issues[0]?.message}`;
+    }),
+    category: text(50, false),
+    question: text(300, true),
+    answer: text(4000, true),
+    similar_questions: cell((v) => {
+      const list = splitList(v);
+      return list.some((q) => q.length > 300) ? 'has a question longer than 300 characters' : { value: list };
+    }),
+    enabled: cell((v) => {
+      const value = parseBoolean(v);
+      return value === null ? `"${v}" is not true/false` : { value };
+    }),
+    valid_from: date,
+    valid_to: date,
+    images: cell((v) => {
+      const urls = splitList(v);
+      const bad = urls.find((url) => !ZHttpUrl.safeParse(url).success);
+      return bad ? `has "${bad}", which is not an http(s) URL` : { value: urls };
+    }),
+    links: cell((v) => {
+      const links = parseLinks(v);
+      return typeof links === 'string' ? links : { value: links };
+    }),
+  })
+  .refine((r) => !r.valid_from || !r.valid_to || r.valid_from < r.valid_to, {
+    path: ['valid_to'],
+    message: 'is not after valid_from',
   });
-  return records;
-}
 
 /** Reads and validates a whole file before anything is written: one bad row rejects the import. */
 export async function readFaqFile(
@@ -188,16 +122,29 @@ export async function readFaqFile(
   format: TFaqFileFormat,
   source: string,
 ): Promise<FaqFileRow[]> {
-  const records =
-    format === 'xlsx' ? await readXlsxRecords(data, source) : parseCsvRecords(data.toString('utf8'));
-  return validateRecords(records, source);
-}
-
-export function formatFromName(name: string): TFaqFileFormat | null {
-  const lower = name.toLowerCase();
-  if (lower.endsWith('.csv')) return 'csv';
-  if (lower.endsWith('.xlsx')) return 'xlsx';
-  return null;
+  const rows = await readTableOrThrow(data, 'invalid_faq_file', {
+    format,
+    source,
+    columns: {
+      ...Object.fromEntries(REQUIRED_COLUMNS.map((c) => [c, 'required' as const])),
+      ...Object.fromEntries(OPTIONAL_COLUMNS.map((c) => [c, 'optional' as const])),
+    },
+    row: ZFaqRow,
+    unique: [{ field: 'id', key: (r) => r.id }],
+  });
+  return rows.map(({ line, value: r }) => ({
+    line,
+    id: r.id,
+    category: r.category,
+    question: r.question,
+    answer: r.answer,
+    similarQuestions: r.similar_questions,
+    enabled: r.enabled,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    images: r.images,
+    links: r.links,
+  }));
 }
 
 function exportRow(faq: TFaq): Record<Column, string> {

@@ -65,9 +65,35 @@ p04,售后,怎么换货,联系客服,
 
   it('reports a missing column and a repeated id', async () => {
     const missing = await importCsv('id,question,answer\nx,q,a\n');
-    expect(missing.body.message).toBe('faq.csv:1: missing column "category"');
+    expect(missing.body.message).toBe(
+      'faq.csv:1: field "category" is missing from the header row (it has: id, question, answer)',
+    );
     const repeated = await importCsv(`${CSV}p01,价格,again,again,\n`);
     expect(repeated.body.message).toBe('faq.csv:4: field "id" repeats "p01" of line 2');
+  });
+
+  it('refuses NUL bytes and non-UTF-8 files naming line and field (400, never 500)', async () => {
+    const nul = await importCsv(`${CSV}p05,售后,怎么退,退\u0000款,\n`);
+    expect(nul.status).toBe(400);
+    expect(nul.body.field).toBe('answer');
+    expect(nul.body.message).toMatch(/^faq\.csv:4: field "answer" contains a NUL character/);
+    // 价格 in GBK (Excel's "CSV" on a Chinese Windows).
+    const gbk = Buffer.concat([
+      Buffer.from('id,category,question,answer,similar_questions\nq1,'),
+      Buffer.from([0xbc, 0xdb, 0xb8, 0xf1]),
+      Buffer.from(',问,答,\n'),
+    ]);
+    const res = await api<{ message: string; field: string }>(
+      server,
+      'POST',
+      '/api/faqs/import?format=csv&filename=gbk.csv',
+      { token: admin, raw: gbk, headers: { 'content-type': 'text/csv' } },
+    );
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      field: 'category',
+      message: 'gbk.csv:2: field "category" is not valid UTF-8 text (save the file as CSV UTF-8)',
+    });
   });
 
   it('round-trips through XLSX export and import, updating existing ids', async () => {

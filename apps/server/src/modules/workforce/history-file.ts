@@ -1,11 +1,6 @@
-import {
-  assertUniqueStarts,
-  formatIsoTimestamp,
-  readTimedCsv,
-  WorkforceInputError,
-} from '@peakdesk/workforce';
-import ExcelJS from 'exceljs';
-import { DomainError } from '../../http/domain-error.ts';
+import { type ParsedTimestamp, parseIsoTimestamp, toWallClock } from '@peakdesk/workforce';
+import { z } from 'zod';
+import { readTableOrThrow } from '../../http/table-import.ts';
 
 export type HistoryFile = {
   /** UTC offset of the timestamps (minutes), null when they carried none. */
@@ -14,57 +9,57 @@ export type HistoryFile = {
   points: [number, number][];
 };
 
-const fileError = (message: string, field?: string) =>
-  new DomainError('invalid_input', 'invalid_history_file', message, field);
-
-const quote = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
-
-function cellText(cell: ExcelJS.Cell): string {
-  const value = cell.value;
-  // Excel dates have no zone: exceljs hands back the wall clock encoded as UTC, so write it without one.
-  if (value instanceof Date) return formatIsoTimestamp(value.getTime(), null);
-  return cell.text ?? '';
-}
-
-/**
- * Turns the first sheet into CSV text with one line per sheet row, so the engine's CSV reader (and its
- * "file line N, field F" messages) apply unchanged and line numbers are the sheet's row numbers.
- */
-async function xlsxToCsv(data: Buffer, fileName: string): Promise<string> {
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(data as unknown as ArrayBuffer);
-  } catch {
-    throw fileError(`${fileName} line 1: not a readable XLSX workbook`);
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw fileError(`${fileName} line 1: the workbook has no sheet`);
-  const lines: string[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let col = 1; col <= row.cellCount; col++) cells.push(quote(cellText(row.getCell(col))));
-    while (lines.length < rowNumber - 1) lines.push('');
-    lines.push(cells.join(','));
-  });
-  return lines.join('\n');
-}
+const ZHistoryRow = z.object({
+  timestamp: z.string().transform((text, ctx): ParsedTimestamp => {
+    const parsed = text ? parseIsoTimestamp(text) : null;
+    if (parsed) return parsed;
+    ctx.addIssue({ code: 'custom', message: text ? `"${text}" is not an ISO 8601 timestamp` : 'is empty' });
+    return z.NEVER;
+  }),
+  count: z.string().transform((text, ctx) => {
+    const value = text === '' ? Number.NaN : Number(text);
+    if (Number.isFinite(value) && value >= 0) return value;
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        text === ''
+          ? 'is empty'
+          : Number.isFinite(value)
+            ? `${text} is negative`
+            : `"${text}" is not a number`,
+    });
+    return z.NEVER;
+  }),
+});
 
 /**
  * Reads a `timestamp,count` history (CSV or XLSX) and validates every row before anything is stored:
- * a bad row rejects the whole file with a message naming file, line and field.
+ * a bad row rejects the whole file with a message naming file, line and field. Times are moved onto
+ * the first row's offset; XLSX date cells (no zone) are taken in that offset too.
  */
 export async function readHistoryFile(
   data: Buffer,
   format: 'csv' | 'xlsx',
   fileName: string,
 ): Promise<HistoryFile> {
-  const text = format === 'xlsx' ? await xlsxToCsv(data, fileName) : data.toString('utf8');
-  try {
-    const file = readTimedCsv(text, fileName, 'timestamp', 'count');
-    assertUniqueStarts(file.points, fileName, 'timestamp');
-    return { offsetMinutes: file.offsetMinutes, points: file.points.map((p) => [p.start, p.value]) };
-  } catch (error) {
-    if (error instanceof WorkforceInputError) throw fileError(error.message, error.location.field);
-    throw error;
-  }
+  // Rows are keyed in file order: the first one fixes the offset every later row is moved onto.
+  let firstOffset: number | null | undefined;
+  const wallOf = (t: ParsedTimestamp) => {
+    if (firstOffset === undefined) firstOffset = t.offsetMinutes;
+    return toWallClock(t, firstOffset);
+  };
+  const rows = await readTableOrThrow(data, 'invalid_history_file', {
+    format,
+    source: fileName,
+    columns: { timestamp: 'required', count: 'required' },
+    row: ZHistoryRow,
+    unique: [{ field: 'timestamp', key: (r) => wallOf(r.timestamp) }],
+    requireRows: true,
+  });
+  const offsetMinutes = rows[0]!.value.timestamp.offsetMinutes;
+  const points = rows.map(({ value }): [number, number] => [
+    toWallClock(value.timestamp, offsetMinutes),
+    value.count,
+  ]);
+  return { offsetMinutes, points: points.sort((a, b) => a[0] - b[0]) };
 }

@@ -130,12 +130,12 @@ describe('volume history import', () => {
     const res = await importCsv(admin, bad, 'format=csv&filename=bad.csv');
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('invalid_history_file');
-    expect(res.body.message).toContain('bad.csv line 3');
+    expect(res.body.message).toBe('bad.csv:3: field "count" -3 is negative');
     expect(res.body.field).toBe('count');
 
     const badTime = await importCsv(admin, 'timestamp,count\nyesterday,5\n', 'format=csv&filename=t.csv');
     expect(badTime.status).toBe(400);
-    expect(badTime.body.message).toMatch(/t\.csv line 2, field "timestamp"/);
+    expect(badTime.body.message).toBe('t.csv:2: field "timestamp" "yesterday" is not an ISO 8601 timestamp');
 
     const missing = await importCsv(
       admin,
@@ -148,6 +148,25 @@ describe('volume history import', () => {
     const after = (await api<TVolumeHistory[]>(server, 'GET', '/api/workforce/histories', { token: admin }))
       .body;
     expect(after.length).toBe(before);
+  });
+
+  it('refuses a repeated interval, a NUL byte and an empty file in the one format', async () => {
+    const repeated = await importCsv(
+      admin,
+      'timestamp,count\n2025-11-01T00:00:00+08:00,5\n2025-10-31T16:00:00Z,3\n',
+      'format=csv&filename=r.csv',
+    );
+    expect(repeated.body.message).toBe('r.csv:3: field "timestamp" repeats "2025-10-31T16:00:00Z" of line 2');
+    const nul = await importCsv(
+      admin,
+      'timestamp,count\n2025-11-01T00:00:00Z,5\u0000\n',
+      'format=csv&filename=n.csv',
+    );
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ field: 'count', code: 'invalid_history_file' });
+    expect(nul.body.message).toMatch(/^n\.csv:2: field "count" contains a NUL character/);
+    const empty = await importCsv(admin, 'timestamp,count\n', 'format=csv&filename=e.csv');
+    expect(empty.body.message).toBe('e.csv:2: has no data rows');
   });
 
   it('imports XLSX with the same rules (sheet row numbers in errors)', async () => {
@@ -183,7 +202,7 @@ describe('volume history import', () => {
       },
     );
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toContain('h.xlsx line 4, field "count"');
+    expect(bad.body.message).toBe('h.xlsx:4: field "count" "many" is not a number');
   });
 
   it('agents cannot import or list histories', async () => {

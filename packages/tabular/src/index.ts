@@ -1,0 +1,9 @@
+export {
+  formatFromName,
+  readTable,
+  type TableFormat,
+  type TableIssue,
+  type TableResult,
+  type TableRow,
+  type TableSpec,
+} from './read-table.ts';
