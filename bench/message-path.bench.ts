@@ -4,12 +4,18 @@
 // p99 < 100 ms. Method and figures: docs/performance.md.
 //
 //   npm run bench:message-path -- [--json] [--db pglite|postgres] [--duration 10] [--customers 100]
-//     [--agents 4] [--server child|inproc] [--cpu-prof DIR] [--path-only]
+//     [--agents 4] [--server child|inproc] [--cpu-prof DIR] [--path-only] [--rate N]
+//
+// --rate N: the fixed offered rate of the latency phase (open loop; latency from each message's
+// scheduled send time). Default: 10% of the same run's raw ws rate on PostgreSQL (the target's
+// definition), 1,000 msg/s on PGlite (its target).
 //
 // --db postgres uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and creates
 // a fresh database for the run. The server runs as a real `peakdesk start` child process by default
 // (--server inproc runs it inside this process, sharing the load generator's event loop).
 import { mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { TAck, TClientToServerEvents, TServerToClientEvents } from '@peakdesk/contracts';
 import { io, type Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
@@ -35,6 +41,8 @@ const WARMUP_MS = Math.min(2000, DURATION_MS / 4);
 const CUSTOMERS = num('customers', 100);
 const AGENTS = num('agents', 4);
 const cpuProfDir = flags.get('cpu-prof');
+const rateFlag = flags.has('rate') ? positiveFlag(flags, 'rate', 1) : undefined;
+const LOOP_PROBE = new URL('./lib/loop-probe.mjs', import.meta.url).pathname;
 const BODY = '亲，我的双11订单什么时候发货？能不能帮我备注一下送货上门，谢谢！';
 const log = (s: string) => {
   if (!asJson) process.stderr.write(`${s}\n`);
@@ -126,7 +134,21 @@ async function window(counter: () => number): Promise<number> {
 
 // ---------------------------------------------------------------- the real message path
 
+/** One second of the latency phase, by scheduled send time: bursts show here, not in the p99. */
+type Second = {
+  s: number;
+  n: number;
+  p99Ms: number;
+  maxMs: number;
+  /** The server's event-loop delay (max) and GC time in that second (loop-probe.mjs; child only). */
+  serverLoopMaxMs?: number;
+  serverGcMs?: number;
+};
+
 type PathResult = {
+  perSecond: Second[];
+  loadGenLoopP99Ms: number;
+  loadGenLoopMaxMs: number;
   msgsPerSec: number;
   serverCpuUsPerMsg: number;
   saturatedP50Ms: number;
@@ -172,9 +194,11 @@ const selfCpuMs: CpuClock = () => {
   return (u.user + u.system) / 1000;
 };
 
+type LoopSample = { t: number; p99: number; max: number; gcMs: number; gcMaxMs: number };
+
 async function startPathServer(
   storage: Storage,
-): Promise<{ url: string; cpuMs: CpuClock; stop(): Promise<void> }> {
+): Promise<{ url: string; cpuMs: CpuClock; loopSamples(): LoopSample[]; stop(): Promise<void> }> {
   const port = await freePort();
   if (serverMode === 'child') {
     if (typeof cpuProfDir === 'string') mkdirSync(cpuProfDir, { recursive: true });
@@ -182,9 +206,20 @@ async function startPathServer(
       port,
       storage,
       demo: true,
-      nodeArgs: typeof cpuProfDir === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [],
+      nodeArgs: [
+        '--import',
+        LOOP_PROBE,
+        ...(typeof cpuProfDir === 'string' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+      ],
     });
-    return { url: srv.url, cpuMs: procCpuMs(srv.proc.pid ?? 0), stop: () => srv.stop('SIGTERM') };
+    const loopSamples = () =>
+      [...srv.output().matchAll(/^@@loop (\{.*\})$/gm)].map((m) => JSON.parse(m[1]!) as LoopSample);
+    return {
+      url: srv.url,
+      cpuMs: procCpuMs(srv.proc.pid ?? 0),
+      loopSamples,
+      stop: () => srv.stop('SIGTERM'),
+    };
   }
   const { parseConfig, startServer } = await import('@peakdesk/server');
   const config = parseConfig(
@@ -198,10 +233,34 @@ async function startPathServer(
     { port, host: '127.0.0.1', databaseUrl: storage.databaseUrl, dataDir: storage.dataDir },
   );
   const srv = await startServer(config, { demo: true });
-  return { url: srv.url, cpuMs: selfCpuMs, stop: () => srv.close() };
+  return { url: srv.url, cpuMs: selfCpuMs, loopSamples: () => [], stop: () => srv.close() };
 }
 
-async function measurePath(targetRate: number): Promise<PathResult> {
+/** Per scheduled second of the latency phase, with the server's loop delay of the same second. */
+function perSecond(inbox: AgentDeliveries, t1: number, loop: LoopSample[]): Second[] {
+  const buckets: number[][] = [];
+  for (const [k, at] of inbox.sentTimes.entries()) {
+    const s = Math.floor((at - t1) / 1000);
+    if (s < 0) continue;
+    const b = buckets[s] ?? [];
+    b.push(inbox.latencies[k]!);
+    buckets[s] = b;
+  }
+  const epoch1 = performance.timeOrigin + t1;
+  return Array.from(buckets, (b, s) => {
+    // A probe line stamped t covers the second before t.
+    const l = loop.find((x) => x.t - 1000 >= epoch1 + s * 1000 - 500 && x.t - 1000 < epoch1 + s * 1000 + 500);
+    return {
+      s,
+      n: b?.length ?? 0,
+      p99Ms: round(percentile(b ?? [], 99)),
+      maxMs: round(Math.max(0, ...(b ?? []))),
+      ...(l ? { serverLoopMaxMs: l.max, serverGcMs: l.gcMs } : {}),
+    };
+  });
+}
+
+async function measurePath(rateOf: (saturatedMsgsPerSec: number) => number): Promise<PathResult> {
   const storage = await createStorage(
     dbKind === 'postgres'
       ? (process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
@@ -242,9 +301,13 @@ async function measurePath(targetRate: number): Promise<PathResult> {
     let acked = 0;
     let errors = 0;
     let seq = 0;
-    const send = (c: { socket: PdSocket; conversationId: string }, then?: () => void) => {
+    const send = (
+      c: { socket: PdSocket; conversationId: string },
+      then?: () => void,
+      scheduledAt = performance.now(),
+    ) => {
       const clientId = `b${seq++}`;
-      inbox.sentAt.set(clientId, performance.now());
+      inbox.sentAt.set(clientId, scheduledAt);
       c.socket.emit(
         'message:send',
         { conversationId: c.conversationId, clientId, type: 'text', body: BODY },
@@ -256,39 +319,61 @@ async function measurePath(targetRate: number): Promise<PathResult> {
       );
     };
 
-    // Phase 1, saturation: every customer keeps one message in flight (as the chat client's outbox does).
-    let running = true;
-    for (const c of customers) {
-      const loop = () => {
-        if (running) send(c, loop);
-      };
-      loop();
-    }
-    await sleep(WARMUP_MS);
-    inbox.latencies = [];
-    const d0 = inbox.delivered;
-    const t0 = performance.now();
-    const cpu0 = server.cpuMs();
-    await sleep(DURATION_MS);
-    const msgsPerSec = ((inbox.delivered - d0) * 1000) / (performance.now() - t0);
-    const serverCpuUsPerMsg = ((server.cpuMs() - cpu0) * 1000) / Math.max(1, inbox.delivered - d0);
-    const saturated = inbox.latencies;
-    running = false;
-    await sleep(1000);
+    /** Until every acknowledged message reached its agent (or `ms` passed). */
+    const drain = async (ms: number) => {
+      const deadline = Date.now() + ms;
+      while (Date.now() < deadline && inbox.delivered < acked) await sleep(50);
+    };
 
-    // Phase 2, latency at the target rate: an open loop that does not slow down when the server does.
-    inbox.latencies = [];
+    // Phase 1, saturation: every customer keeps one message in flight (as the chat client's outbox does).
+    let msgsPerSec = Number.NaN;
+    let serverCpuUsPerMsg = Number.NaN;
+    let saturated: number[] = [];
+    {
+      let running = true;
+      for (const c of customers) {
+        const loop = () => {
+          if (running) send(c, loop);
+        };
+        loop();
+      }
+      await sleep(WARMUP_MS);
+      inbox.resetLatencies();
+      const d0 = inbox.delivered;
+      const t0 = performance.now();
+      const cpu0 = server.cpuMs();
+      await sleep(DURATION_MS);
+      msgsPerSec = ((inbox.delivered - d0) * 1000) / (performance.now() - t0);
+      serverCpuUsPerMsg = ((server.cpuMs() - cpu0) * 1000) / Math.max(1, inbox.delivered - d0);
+      saturated = inbox.latencies;
+      running = false;
+      // The backlog of the saturated phase must not be billed to the latency phase.
+      await drain(10_000);
+      await sleep(1000);
+    }
+
+    // Phase 2, latency at a fixed offered rate: an open loop that does not slow down when the server
+    // does; latency runs from each message's scheduled send time (openLoop), so a stalled load
+    // generator counts against the result instead of hiding it.
+    const targetRate = rateOf(msgsPerSec);
+    log(`  latency phase at ${targetRate} msg/s offered`);
+    inbox.resetLatencies();
+    const loadGenLoop = monitorEventLoopDelay({ resolution: 5 });
+    loadGenLoop.enable();
     const d1 = inbox.delivered;
     const t1 = performance.now();
-    await openLoop(targetRate, DURATION_MS, (i) => send(customers[i % customers.length]!));
+    await openLoop(targetRate, DURATION_MS, (i, at) => send(customers[i % customers.length]!, undefined, at));
     const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
 
     // Drain: every acknowledged message must reach its agent exactly once.
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && inbox.delivered < acked) await sleep(50);
-    await sleep(200);
+    await drain(10_000);
+    loadGenLoop.disable();
+    await sleep(1200);
     const duplicated = inbox.duplicated();
     return {
+      perSecond: perSecond(inbox, t1, server.loopSamples()),
+      loadGenLoopP99Ms: round(loadGenLoop.percentile(99) / 1e6),
+      loadGenLoopMaxMs: round(loadGenLoop.max / 1e6),
       msgsPerSec,
       serverCpuUsPerMsg,
       saturatedP50Ms: percentile(saturated, 50),
@@ -319,8 +404,10 @@ const rawWsMsgsPerSec = pathOnly ? Number.NaN : await measureRawWs();
 log(`  raw ws echo:        ${Math.round(rawWsMsgsPerSec)} msg/s`);
 const socketIoEchoMsgsPerSec = pathOnly ? Number.NaN : await measureSocketIoEcho();
 log(`  Socket.IO echo+ack: ${Math.round(socketIoEchoMsgsPerSec)} msg/s`);
-const targetRate = dbKind === 'postgres' ? Math.round((pathOnly ? 30_000 : rawWsMsgsPerSec) * 0.1) : 1000;
-const path = await measurePath(targetRate);
+const load0 = loadavg()[0]!;
+const defaultRate = dbKind === 'postgres' && !pathOnly ? Math.round(rawWsMsgsPerSec * 0.1) : 1000;
+const path = await measurePath(() => rateFlag ?? defaultRate);
+const targetRate = path.offeredMsgsPerSec;
 const ratio = path.msgsPerSec / rawWsMsgsPerSec;
 const result = {
   rawWsMsgsPerSec: Math.round(rawWsMsgsPerSec),
@@ -338,6 +425,13 @@ const result = {
   saturatedP99Ms: round(path.saturatedP99Ms),
   errors: path.errors,
   serverCpuUsPerMsg: Math.round(path.serverCpuUsPerMsg),
+  latencyFrom: 'scheduled send time',
+  worstSecondP99Ms: Math.max(0, ...path.perSecond.map((x) => x.p99Ms)),
+  worstSecondMaxMs: Math.max(0, ...path.perSecond.map((x) => x.maxMs)),
+  loadGenLoopP99Ms: path.loadGenLoopP99Ms,
+  loadGenLoopMaxMs: path.loadGenLoopMaxMs,
+  perSecond: path.perSecond,
+  loadAvg1m: [round(load0, 2), round(loadavg()[0]!, 2)],
   customers: CUSTOMERS,
   agents: AGENTS,
   server: serverMode,
@@ -357,6 +451,14 @@ else {
     `    at ${targetRate} msg/s offered: delivered ${result.deliveredAtOffered} msg/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (target < 100 ms)`,
   );
   log(`    server CPU ${result.serverCpuUsPerMsg} µs per message (saturated phase)`);
+  log('    per second of the latency phase (by scheduled send): n, p99 / max ms, server loop max, GC ms');
+  for (const x of path.perSecond)
+    log(
+      `      ${String(x.s).padStart(3)}s ${String(x.n).padStart(6)}  ${x.p99Ms} / ${x.maxMs}  loop ${x.serverLoopMaxMs ?? '-'}  gc ${x.serverGcMs ?? '-'}`,
+    );
+  log(
+    `    load generator event-loop delay p99 ${result.loadGenLoopP99Ms} ms, max ${result.loadGenLoopMaxMs} ms; load average ${result.loadAvg1m.join(' → ')}`,
+  );
   log(`    lost ${result.lost}, duplicated ${result.duplicated}, errors ${result.errors}`);
   log(
     `  Socket.IO overhead vs raw ws: ${((1 - socketIoEchoMsgsPerSec / rawWsMsgsPerSec) * 100).toFixed(0)}% fewer msg/s`,

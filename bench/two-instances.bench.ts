@@ -151,9 +151,14 @@ try {
   let seq = 0;
   let acked = 0;
   let errors = 0;
-  const send = (prefix: string, c: { socket: PdSocket; conversationId: string }, then?: () => void) => {
+  const send = (
+    prefix: string,
+    c: { socket: PdSocket; conversationId: string },
+    then?: () => void,
+    scheduledAt = performance.now(),
+  ) => {
     const clientId = `${prefix}${seq++}`;
-    inbox.sentAt.set(clientId, performance.now());
+    inbox.sentAt.set(clientId, scheduledAt);
     c.socket.emit(
       'message:send',
       { conversationId: c.conversationId, clientId, type: 'text', body: BODY },
@@ -179,7 +184,7 @@ try {
       loop();
     }
     await sleep(WARMUP_MS);
-    inbox.latencies = [];
+    inbox.resetLatencies();
     const d0 = inbox.delivered;
     const t0 = performance.now();
     const cpu0 = cpuMs();
@@ -192,10 +197,13 @@ try {
     if (!offered) offered = Math.max(50, Math.round(msgsPerSec / 2 / 50) * 50);
 
     // Open loop at the offered rate.
-    inbox.latencies = [];
+    inbox.resetLatencies();
     const d1 = inbox.delivered;
     const t1 = performance.now();
-    await openLoop(offered, DURATION_MS, (i) => send(prefix, customers[i % customers.length]!));
+    // Latency from each message's scheduled send time (see openLoop).
+    await openLoop(offered, DURATION_MS, (i, at) =>
+      send(prefix, customers[i % customers.length]!, undefined, at),
+    );
     const deliveredAtOffered = ((inbox.delivered - d1) * 1000) / (performance.now() - t1);
     const open = inbox.latencies;
 

@@ -10,6 +10,8 @@ export class AgentDeliveries {
   readonly sentAt = new Map<string, number>();
   readonly received = new Map<string, number>();
   latencies: number[] = [];
+  /** Send (or scheduled send) time of each latency sample, in the same order as `latencies`. */
+  sentTimes: number[] = [];
   delivered = 0;
 
   listen(socket: Socket<TServerToClientEvents>): void {
@@ -17,6 +19,12 @@ export class AgentDeliveries {
     socket.on('message:batch', (ms) => {
       for (const m of ms) this.receive(m);
     });
+  }
+
+  /** Forgets the latency samples (the next phase starts). */
+  resetLatencies(): void {
+    this.latencies = [];
+    this.sentTimes = [];
   }
 
   /** Deliveries beyond the first, over client ids starting with `prefix`. */
@@ -33,6 +41,8 @@ export class AgentDeliveries {
     if (n > 1) return;
     this.delivered++;
     const t = this.sentAt.get(m.clientId);
-    if (t !== undefined) this.latencies.push(performance.now() - t);
+    if (t === undefined) return;
+    this.latencies.push(performance.now() - t);
+    this.sentTimes.push(t);
   }
 }

@@ -30,16 +30,12 @@ export const isOrgWide = (scope: Scope) => scope.storeIds === 'all';
  * `storeId` null (or a table without stores) = the row belongs to the whole organisation.
  */
 type Tenancy = { orgId: string; storeId: string | null };
-type TenantRow =
-  | { orgId: string; storeId?: string | null }
-  | { org_id: string; store_id?: string | null }
-  | { orgId: string; org_id?: undefined; storeId?: string | null };
+type TenantRow = { orgId: string; storeId?: string | null } | { org_id: string; store_id?: string | null };
 
 function tenancyOf(row: TenantRow): Tenancy {
-  if ('orgId' in row && row.orgId !== undefined)
-    return { orgId: row.orgId, storeId: ('storeId' in row ? row.storeId : null) ?? null };
-  const r = row as { org_id: string; store_id?: string | null };
-  return { orgId: r.org_id, storeId: r.store_id ?? null };
+  return 'orgId' in row
+    ? { orgId: row.orgId, storeId: row.storeId ?? null }
+    : { orgId: row.org_id, storeId: row.store_id ?? null };
 }
 
 /** Whether the scope may see a store (an org-wide row, `storeId` null, is seen by every store). */
