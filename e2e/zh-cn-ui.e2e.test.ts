@@ -119,12 +119,14 @@ describe('the Chinese UI on a fresh machine, in real Chromium', () => {
 /**
  * What a Chinese page must not show: snake_case codes (drill_running), dotted identifiers (drill.create,
  * settings.history), camelCase names (idfCoverQuery), JSON, and English sentences from the server.
- * E-mail addresses, URLs and script variables ({buyer_name}) are left out first.
+ * E-mail addresses, URLs, file names and script variables ({buyer_name}) are left out first.
  */
 function developerText(text: string): string[] {
   const cleaned = text
     .replace(/[\w.+-]+@[\w.-]+/g, ' ')
     .replace(/https?:\/\/\S+/g, ' ')
+    // File names a hint tells the merchant to import (examples/volume-history.csv) are not code.
+    .replace(/[\w/-]+\.(?:csv|xlsx|json)\b/g, ' ')
     .replace(/<script[^>]*>/g, ' ')
     // Reply-script variables are written like this on purpose: agents type them.
     .replace(/\{[a-z_]+\}/g, ' ');
