@@ -44,7 +44,9 @@ function serverErrorCodes(): string[] {
     if (/\bforbidden\(/.test(text)) codes.add('forbidden');
     if (/\binvalidInput\(/.test(text)) codes.add('invalid_input');
     // The edge maps framework errors; its reasons (after `function reasonOf`) are not codes.
-    const edge = path.endsWith('error-mapper.ts') ? (text.split('function reasonOf')[0] ?? '') : text;
+    // zod's own issue codes (`ctx.addIssue({ code: 'custom' …`) are not codes the server answers with.
+    const own = text.replace(/addIssue\(\{\s*code: '[a-z_]+'/g, '');
+    const edge = path.endsWith('error-mapper.ts') ? (own.split('function reasonOf')[0] ?? '') : own;
     for (const c of matchesOf(edge, /code: '([a-z_]+)'/g)) codes.add(c);
     if (path.endsWith('error-mapper.ts'))
       for (const c of matchesOf(edge, /[?:] '([a-z]+(?:_[a-z]+)+)'/g)) codes.add(c);
