@@ -56,8 +56,10 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   app.setErrorHandler(handleError);
   acceptEmptyJsonBodies(app);
   app.addHook('preValidation', async (req) => {
-    guardRequestText(req.body, 'body');
+    // Every place a client puts text: path parameters (a text id like an FAQ's), query and body.
+    guardRequestText(req.params, 'params');
     guardRequestText(req.query, 'querystring');
+    guardRequestText(req.body, 'body');
   });
   app.addHook('onResponse', async (req, reply) => {
     if (req.url.startsWith('/api/'))

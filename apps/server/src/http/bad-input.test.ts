@@ -197,6 +197,16 @@ describe('bad input over REST', () => {
       },
     );
     expectInvalid(query, 'q');
+    // A path parameter: the text id of an FAQ would otherwise reach PostgreSQL and fail there.
+    const admin = await login(server, t.admin.email);
+    for (const method of ['GET', 'PATCH', 'DELETE']) {
+      const path = await api<TErrorBody>(server, method, '/api/faqs/a%00b', {
+        token: admin,
+        ...(method === 'PATCH' ? { body: { answer: 'x' } } : {}),
+      });
+      expect({ method, status: path.status }).toEqual({ method, status: 400 });
+      expectInvalid(path, 'id');
+    }
     const emoji = await send({ clientId: 'emoji', type: 'text', body: '👍🏻 亲～ \u200b\u202e反转' });
     expect(emoji.status).toBe(200);
     expect(emoji.body.body).toBe('👍🏻 亲～ \u200b\u202e反转');

@@ -28,6 +28,8 @@ export function handleError(
       ...reasonOf(first?.keyword ?? '', first?.message ?? '', first?.params ?? {}),
     });
   }
+  const unique = uniqueViolationOf(error);
+  if (unique) return reply.status(409).send(unique);
   const fe = error as FastifyError;
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     const code =
@@ -42,6 +44,42 @@ export function handleError(
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ code: 'internal', message: 'internal error' });
+}
+
+/**
+ * A unique constraint's name → the field (and code) a client sees. A write that loses a race with an
+ * equal one (two admins creating one email) gets the same 409 as the service's own pre-check gives.
+ */
+const UNIQUE_FIELDS: Record<string, { code: string; field: string }> = {
+  users_email_key: { code: 'email_taken', field: 'email' },
+  skill_groups_org_id_name_key: { code: 'group_name_taken', field: 'name' },
+  faqs_pkey: { code: 'already_exists', field: 'id' },
+};
+
+/** PostgreSQL's and PGlite's unique_violation (23505), however deep a driver or ORM wrapped it. */
+function uniqueViolationOf(error: unknown): { code: string; message: string; field?: string } | null {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 5; depth++) {
+    const db = e as { code?: unknown; constraint?: unknown; detail?: unknown; cause?: unknown };
+    if (db.code === '23505') {
+      const known = typeof db.constraint === 'string' ? UNIQUE_FIELDS[db.constraint] : undefined;
+      // "Key (org_id, name)=(…) already exists.": the last column names the field.
+      const column = typeof db.detail === 'string' ? /^Key \(([^)]*)\)/.exec(db.detail)?.[1] : undefined;
+      const field =
+        known?.field ??
+        column
+          ?.split(',')
+          .at(-1)
+          ?.trim()
+          .replace(/_(\w)/g, (_, c) => c.toUpperCase());
+      return {
+        code: known?.code ?? 'already_exists',
+        message: field ? `${field}: already exists` : 'already exists',
+        ...(field ? { field } : {}),
+      };
+    }
+    e = db.cause;
+  }
+  return null;
 }
 
 /** The zod issue as a reason a client can translate (too_long with limit 2000, email, required…). */
