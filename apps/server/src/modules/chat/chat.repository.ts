@@ -1,7 +1,13 @@
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { DomainError, notFound } from '../../http/domain-error.ts';
 import { type Scope, scopedSql, scopedWhere } from '../../http/scope.ts';
 import { createBatcher } from './batcher.ts';
+import {
+  applyConversationEvent,
+  type ConversationEvent,
+  type ConversationState,
+} from './conversation-state.ts';
 
 const { customers, conversations, attachments } = schema;
 
@@ -72,6 +78,62 @@ const conversationSelect = sql`
   FROM conversations c
   JOIN stores s ON s.id = c.store_id
   JOIN customers cu ON cu.id = c.customer_id`;
+
+const stateOf = (c: ConversationRow): ConversationState => ({
+  status: c.status,
+  assigneeId: c.assigneeId,
+  groupId: c.groupId,
+  offer: c.leaveMessageOffer ?? null,
+  queuedAt: c.queuedAt,
+  routedFor: c.routedFor,
+  assignedAt: c.assignedAt,
+  resolvedAt: c.resolvedAt,
+  awaitingAgentSince: c.awaitingAgentSince,
+  missedAgentId: c.missedAgentId,
+  estimatedWaitSeconds: c.estimatedWaitSeconds,
+});
+
+export type Transition = { before: ConversationRow; after: ConversationRow; changed: boolean };
+
+/**
+ * The only writer of a conversation's lifecycle (status, assignee, group, offer and their clocks):
+ * locks the row, applies the state machine (conversation-state.ts), writes the result. Run it in the
+ * transaction of the change so the facts it records commit with it. An event the machine rejects is a
+ * 409 `invalid_transition`; `when` (checked on the locked row) turns a change that no longer applies —
+ * a timer firing late, a second handoff — into a quiet null instead.
+ */
+export async function transitionConversation(
+  tx: Database,
+  id: string,
+  event: ConversationEvent,
+  opts: { when?: (c: ConversationRow) => boolean; now?: Date } = {},
+): Promise<Transition | null> {
+  const [before] = await tx.select().from(conversations).where(eq(conversations.id, id)).for('update');
+  if (!before) throw notFound('conversation');
+  if (opts.when && !opts.when(before)) return null;
+  const t = applyConversationEvent(stateOf(before), event, opts.now);
+  if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
+  if (!t.changed) return { before, after: before, changed: false };
+  const n = t.next;
+  const [after] = await tx
+    .update(conversations)
+    .set({
+      status: n.status,
+      assigneeId: n.assigneeId,
+      groupId: n.groupId,
+      leaveMessageOffer: n.offer,
+      queuedAt: n.queuedAt,
+      routedFor: n.routedFor,
+      assignedAt: n.assignedAt,
+      resolvedAt: n.resolvedAt,
+      awaitingAgentSince: n.awaitingAgentSince,
+      missedAgentId: n.missedAgentId,
+      estimatedWaitSeconds: n.estimatedWaitSeconds,
+    })
+    .where(eq(conversations.id, id))
+    .returning();
+  return { before, after: after!, changed: true };
+}
 
 export function createChatRepository(db: Database) {
   /**
@@ -193,19 +255,6 @@ export function createChatRepository(db: Database) {
       const [row] = await db.insert(conversations).values(values).returning();
       return row!;
     },
-    /** Compare-and-set on status so two instances never apply conflicting transitions. */
-    async updateConversationIf(
-      id: string,
-      expectedStatus: ConversationRow['status'],
-      patch: Partial<typeof conversations.$inferInsert>,
-    ) {
-      const [row] = await db
-        .update(conversations)
-        .set(patch)
-        .where(and(eq(conversations.id, id), eq(conversations.status, expectedStatus)))
-        .returning();
-      return row ?? null;
-    },
     /** Tenancy and the message counter of several conversations: one indexed read. */
     async conversationHeads(scope: Scope, ids: string[]) {
       if (ids.length === 0) return [];
@@ -282,10 +331,14 @@ export function createChatRepository(db: Database) {
         );
       }
     },
+    /** False when another reply was first (two agents, or a resend racing the original). */
     async markFirstAgentReply(conversationId: string) {
-      await db.execute(
-        sql`UPDATE conversations SET first_agent_reply_at = now() WHERE id = ${conversationId} AND first_agent_reply_at IS NULL`,
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`UPDATE conversations SET first_agent_reply_at = now()
+            WHERE id = ${conversationId} AND first_agent_reply_at IS NULL RETURNING id`,
       );
+      return rows.length > 0;
     },
 
     async listConversations(

@@ -20,7 +20,7 @@ import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
-import { recordFacts } from '../facts/facts.service.ts';
+import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import {
   type ChatRepository,
@@ -28,8 +28,9 @@ import {
   type ConversationRow,
   createChatRepository,
   type MessageRecord,
+  transitionConversation,
 } from './chat.repository.ts';
-import { type ConversationEvent, transitionConversation } from './conversation-state.ts';
+import type { ConversationEvent } from './conversation-state.ts';
 import { signVisitorToken, verifyVisitorToken } from './visitor-token.ts';
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -130,22 +131,19 @@ export function createChatService(deps: ChatServiceDeps) {
     return dto;
   }
 
-  async function applyTransition(
-    c: ConversationRow,
+  /** A lifecycle change and its facts in one transaction (the row is locked by the transition). */
+  async function transition(
+    id: string,
     event: ConversationEvent,
-    patch: Partial<ConversationRow> = {},
+    facts: (row: ConversationRow) => Fact[],
+    when?: (c: ConversationRow) => boolean,
   ) {
-    const t = transitionConversation({ status: c.status, assigneeId: c.assigneeId }, event);
-    if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
-    if (!t.changed) return c;
-    const row = await repo.updateConversationIf(c.id, c.status, {
-      ...patch,
-      status: t.next.status,
-      assigneeId: t.next.assigneeId,
+    return db.transaction(async (t) => {
+      const tx = t as unknown as Database;
+      const done = await transitionConversation(tx, id, event, when ? { when } : {});
+      if (done?.changed) await recordFacts(tx, facts(done.after));
+      return done;
     });
-    if (!row)
-      throw new DomainError('conflict', 'conversation_changed', 'the conversation changed meanwhile; retry');
-    return row;
   }
 
   async function postSystemMessage(conversationId: string, body: string): Promise<TMessage> {
@@ -262,24 +260,28 @@ export function createChatService(deps: ChatServiceDeps) {
       const store = await accounts.getStoreById(caller.storeId);
       if (!store) throw notFound('store');
       const status = (await deps.initialStatus?.(caller)) ?? 'queued';
-      const c = await repo.createConversation({
-        orgId: caller.orgId,
-        storeId: caller.storeId,
-        customerId: caller.customerId,
-        groupId: store.defaultGroupId,
-        status,
-        entry,
-        queuedAt: status === 'queued' ? new Date() : null,
+      const c = await db.transaction(async (t) => {
+        const tx = t as unknown as Database;
+        const row = await createChatRepository(tx).createConversation({
+          orgId: caller.orgId,
+          storeId: caller.storeId,
+          customerId: caller.customerId,
+          groupId: store.defaultGroupId,
+          status,
+          entry,
+          queuedAt: status === 'queued' ? new Date() : null,
+        });
+        await recordFacts(tx, [
+          {
+            orgId: row.orgId,
+            kind: 'conversation.created',
+            storeId: row.storeId,
+            groupId: row.groupId,
+            conversationId: row.id,
+          },
+        ]);
+        return row;
       });
-      await recordFacts(db, [
-        {
-          orgId: c.orgId,
-          kind: 'conversation.created',
-          storeId: c.storeId,
-          groupId: c.groupId,
-          conversationId: c.id,
-        },
-      ]);
       if (status === 'bot') await publishConversation(c.id, null);
       else await enqueue(c, firstMessage);
       return conversationDto(c.id);
@@ -287,9 +289,13 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** The bot gives the conversation to the human queue (transition `handoff` → `queued`). */
     async handoffToHuman(conversationId: string) {
-      const c = await loadConversation(conversationId);
-      if (c.status !== 'bot') return;
-      await enqueue(await applyTransition(c, { type: 'handoff' }, { queuedAt: new Date() }));
+      const done = await transition(
+        conversationId,
+        { type: 'bot_handoff' },
+        () => [],
+        (c) => c.status === 'bot', // handed off meanwhile (another instance, a resent message)
+      );
+      if (done) await enqueue(done.after);
     },
 
     async listCustomerConversations(caller: CustomerCaller) {
@@ -355,17 +361,21 @@ export function createChatService(deps: ChatServiceDeps) {
       };
       bus.publish('message.created', { orgId: cached.orgId, message, conversation: ref });
       if (caller.kind === 'user' && !rec.conv_has_agent_reply && rec.conv_assignee_id === caller.userId) {
-        await repo.markFirstAgentReply(req.conversationId);
-        await recordFacts(db, [
-          {
-            orgId: cached.orgId,
-            kind: 'conversation.first_agent_reply',
-            storeId: rec.conv_store_id,
-            groupId: rec.conv_group_id,
-            agentId: caller.userId,
-            conversationId: req.conversationId,
-          },
-        ]);
+        const orgId = cached.orgId;
+        await db.transaction(async (t) => {
+          const tx = t as unknown as Database;
+          if (!(await createChatRepository(tx).markFirstAgentReply(req.conversationId))) return;
+          await recordFacts(tx, [
+            {
+              orgId,
+              kind: 'conversation.first_agent_reply',
+              storeId: rec.conv_store_id,
+              groupId: rec.conv_group_id,
+              agentId: caller.userId,
+              conversationId: req.conversationId,
+            },
+          ]);
+        });
       }
       if (caller.kind === 'customer' && rec.conv_status === 'resolved') await this.reopen(req.conversationId);
       return message;
@@ -373,23 +383,21 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** A customer writing after the chat was resolved is served again: back into the queue. */
     async reopen(conversationId: string) {
-      const c = await loadConversation(conversationId);
-      if (c.status !== 'resolved') return;
-      const row = await applyTransition(
-        c,
-        { type: 'customer_message' },
-        { queuedAt: new Date(), resolvedAt: null },
+      const done = await transition(
+        conversationId,
+        { type: 'reopened' },
+        (row) => [
+          {
+            orgId: row.orgId,
+            kind: 'conversation.reopened',
+            storeId: row.storeId,
+            groupId: row.groupId,
+            conversationId: row.id,
+          },
+        ],
+        (c) => c.status === 'resolved', // reopened meanwhile by another message
       );
-      await recordFacts(db, [
-        {
-          orgId: row.orgId,
-          kind: 'conversation.reopened',
-          storeId: row.storeId,
-          groupId: row.groupId,
-          conversationId: row.id,
-        },
-      ]);
-      await enqueue(row);
+      if (done) await enqueue(done.after);
     },
 
     async history(caller: Caller, conversationId: string, q: THistoryQuery): Promise<THistoryPage> {
@@ -462,8 +470,7 @@ export function createChatService(deps: ChatServiceDeps) {
 
     async resolve(caller: UserCaller, id: string) {
       const c = await authorize(caller, id, 'write');
-      const row = await applyTransition(c, { type: 'resolve' }, { resolvedAt: new Date() });
-      await recordFacts(db, [
+      await transition(id, { type: 'resolved' }, (row) => [
         {
           orgId: row.orgId,
           kind: 'conversation.resolved',

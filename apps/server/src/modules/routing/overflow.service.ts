@@ -1,7 +1,7 @@
 import { laneOfPriority, type TLeaveMessageRequest, type TQueuePosition } from '@peakdesk/contracts';
 import type { CustomerCaller } from '../../http/caller.ts';
 import { DomainError, notFound } from '../../http/domain-error.ts';
-import { transitionConversation } from '../chat/conversation-state.ts';
+import { transitionConversation } from '../chat/chat.repository.ts';
 import type { Fact } from '../facts/facts.service.ts';
 import { describeWeeklyHours, isOpenAt } from './business-hours.ts';
 import type { Queue } from './queue.service.ts';
@@ -33,12 +33,13 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
 
   /** Back to the bot (max wait or after hours with that fallback). */
   async function leaveQueue(w: Change, conv: RoutedConversation, data: Record<string, unknown>) {
-    const t = transitionConversation(
-      { status: conv.status, assigneeId: conv.assignee_id },
-      { type: 'return_to_bot' },
+    const done = await transitionConversation(
+      w.tx,
+      conv.id,
+      { type: 'overflowed', to: 'bot' },
+      { when: (c) => c.status === 'queued' },
     );
-    if (!t.ok) return;
-    await w.r.setStatus(conv.id, 'bot');
+    if (!done) return;
     await w.record(
       [
         {
@@ -66,7 +67,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
    * until they leave a message. Leaving the page ends it as abandoned, like any wait.
    */
   async function holdAfterHours(w: Change, conv: RoutedConversation, group: GroupSettingsRow | null) {
-    await w.r.setLeaveMessageOffer(conv.id, 'after_hours');
+    await transitionConversation(w.tx, conv.id, { type: 'offered', reason: 'after_hours' });
     await w.record(
       [
         {
@@ -110,7 +111,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
         const events: RoutingEvent[] = [];
         for (const [i, conv] of held.entries()) {
           const queuedAt = new Date(now.getTime() + i);
-          await w.r.releaseHeld(conv.id, queuedAt);
+          await transitionConversation(w.tx, conv.id, { type: 'released', at: queuedAt });
           facts.push({
             orgId: conv.org_id,
             kind: 'conversation.queued',
@@ -155,7 +156,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
    */
   async function offerLeaveMessage(w: Change, conv: RoutedConversation) {
     if (conv.leave_message_offer) return;
-    await w.r.setLeaveMessageOffer(conv.id, 'offered');
+    await transitionConversation(w.tx, conv.id, { type: 'offered', reason: 'max_wait' });
     await w.record(
       [
         {
@@ -189,7 +190,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
       if (group.overflow_action === 'reserve_group' && group.overflow_group_id) {
         const reserve = await w.r.getGroup(group.overflow_group_id);
         if (!reserve) return null;
-        await w.r.moveGroup(conv.id, reserve.id);
+        await transitionConversation(w.tx, conv.id, { type: 'overflowed', to: 'group', groupId: reserve.id });
         if (reserve.max_wait_seconds)
           scheduleMaxWait(w, conv.id, reserve.id, new Date(), reserve.max_wait_seconds);
         await w.record(
@@ -226,7 +227,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     const groupId = await change(async (w) => {
       const conv = await w.r.lockConversation(conversationId);
       if (conv?.status !== 'queued') return null;
-      await w.r.setStatus(conv.id, 'closed');
+      await transitionConversation(w.tx, conv.id, { type: 'abandoned' });
       await w.record(
         [
           {
@@ -306,11 +307,6 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
             'not_offered',
             'leave-a-message is offered once the group’s maximum wait has passed',
           );
-        const t = transitionConversation(
-          { status: conv.status, assigneeId: conv.assignee_id },
-          { type: 'close' },
-        );
-        if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
         const reason = conv.leave_message_offer === 'after_hours' ? 'after_hours' : 'max_wait';
         const placeholderId = await w.r.insertPlaceholder({
           orgId: conv.org_id,
@@ -321,7 +317,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
           message: req.message,
           contact,
         });
-        await w.r.setStatus(conv.id, 'closed');
+        await transitionConversation(w.tx, conv.id, { type: 'left_message' });
         await w.record(
           [
             {
@@ -370,7 +366,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
             'the group is outside its business hours: there is no queue to wait in',
           );
         if (conv.leave_message_offer !== 'offered') return;
-        await w.r.setLeaveMessageOffer(conv.id, 'declined');
+        await transitionConversation(w.tx, conv.id, { type: 'kept_waiting' });
         await w.record([
           {
             orgId: conv.org_id,
