@@ -43,6 +43,8 @@ export {
   buildRoster,
   type RosterAgent,
   type RosterAssignment,
+  type RosterGap,
+  type RosterGapWindow,
   type RosterOptions,
   type RosterResult,
   type RosterShift,
