@@ -6,7 +6,7 @@ import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
 import type { CallerResolvers } from './http/auth.ts';
 import { scopeOf } from './http/scope.ts';
-import { createTimers } from './jobs/timers.ts';
+import { createJobs } from './jobs/jobs.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOrganizationsService } from './modules/accounts/organizations.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -43,11 +43,12 @@ export async function createServices(
     routing: () => routing!,
     initialStatus: (c) => bot!.initialStatus(c),
   });
-  const timers = createTimers({ db, logger, pollMs: config.timerPollMs });
+  // Jobs as data (routing timers): one lane per kind on every instance, claimed with SKIP LOCKED.
+  const jobs = createJobs({ db, logger, pollMs: config.timerPollMs });
   routing = createRoutingService({
     db,
     bus,
-    timers,
+    jobs,
     audit,
     logger,
     config: {
@@ -123,7 +124,7 @@ export async function createServices(
     organizations,
     chat,
     routing,
-    timers,
+    jobs,
     quickReplies,
     knowledge,
     bot,
