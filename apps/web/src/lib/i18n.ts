@@ -398,6 +398,11 @@ const zhCN = {
   'routing.closed': '非营业时间',
   'routing.afterHoursOffers': '非服务时间待留言 {n} 人',
   'routing.wall.openLeaveMessages': '待处理留言',
+  'routing.wall.drill':
+    '正在查看演练组织「{name}」（模拟顾客与模拟客服，{speed} 倍速，{status}）。演练服务水平 {sl}：自演练开始，{target} 秒（模拟时间）内首次人工回复的占比，与演练页、总结和报告同一口径；共 {queued} 个会话转人工。',
+  'routing.wall.drillStatus.running': '进行中',
+  'routing.wall.drillStatus.finished': '已结束',
+  'routing.wall.drillStatus.failed': '已中断',
   'leaveMessages.title': '留言',
   'leaveMessages.filter.open': '待处理',
   'leaveMessages.filter.handled': '已处理',
@@ -995,6 +1000,11 @@ const en: TDictionary = {
   'routing.closed': 'Closed',
   'routing.afterHoursOffers': '{n} offered to leave a message after hours',
   'routing.wall.openLeaveMessages': 'Open left messages',
+  'routing.wall.drill':
+    'You are watching the drill organisation "{name}" (simulated buyers and agents, {speed}× speed, {status}). Drill service level {sl}: since the drill started, the share of first agent replies within {target} s of simulated time — the same figure as the drill page, its summary and its report; {queued} conversations handed to a human.',
+  'routing.wall.drillStatus.running': 'running',
+  'routing.wall.drillStatus.finished': 'finished',
+  'routing.wall.drillStatus.failed': 'interrupted',
   'leaveMessages.title': 'Left messages',
   'leaveMessages.filter.open': 'Open',
   'leaveMessages.filter.handled': 'Handled',
