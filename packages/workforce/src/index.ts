@@ -82,6 +82,7 @@ export {
   type StaffingRequest,
   type StaffingResult,
 } from './staffing.ts';
+export { generateSyntheticHistory, type SyntheticHistoryOptions } from './synthetic-history.ts';
 export {
   formatIsoTimestamp,
   type ParsedTimestamp,
