@@ -11,6 +11,7 @@ import { queryRows, sql } from '@peakdesk/db';
 import { createTestDatabase } from '@peakdesk/db/testing';
 import pino from 'pino';
 import { createEventBus } from '../apps/server/src/events/event-bus.ts';
+import { createOutbox } from '../apps/server/src/events/outbox.ts';
 import { createJobs } from '../apps/server/src/jobs/jobs.ts';
 import { createAuditService } from '../apps/server/src/modules/audit/audit.service.ts';
 import {
@@ -39,10 +40,12 @@ async function decisionBench() {
   const logger = pino({ level: 'silent' });
   const bus = createEventBus(() => {});
   const jobs = createJobs({ db, logger, pollMs: 60_000 });
+  const outbox = createOutbox({ db, logger, pollMs: 60_000 });
   const routing = createRoutingService({
     db,
     bus,
     jobs,
+    outbox,
     audit: createAuditService(db),
     logger,
     config: { agentGraceSeconds: 3600, abandonGraceSeconds: 3600, heartbeatMs: 60_000 },

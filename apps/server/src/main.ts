@@ -71,6 +71,7 @@ export async function startServer(
   const setupToken = await services.organizations.setupToken();
   // Jobs and presence run on every instance; SKIP LOCKED lets each job run once.
   services.jobs.start();
+  services.outbox.start();
   services.routing.start();
   const wallFeed = startWallFeed({
     io: gateway.io,
@@ -102,6 +103,7 @@ export async function startServer(
         shuttingDown = true;
         wallFeed.stop();
         services.routing.stop();
+        await services.outbox.stop();
         await services.jobs.stop();
         await gateway.close();
         await app.close();

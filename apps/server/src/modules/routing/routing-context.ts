@@ -3,6 +3,7 @@ import type { Database } from '@peakdesk/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DomainEvents, EventBus } from '../../events/event-bus.ts';
+import { type Outbox, writeEvents } from '../../events/outbox.ts';
 import type { UserCaller } from '../../http/caller.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { JobKind, Jobs, ScheduleOptions } from '../../jobs/jobs.ts';
@@ -34,6 +35,7 @@ export type RoutingServiceDeps = {
   db: Database;
   bus: EventBus;
   jobs: Jobs;
+  outbox: Pick<Outbox, 'nudge'>;
   audit: AuditService;
   logger: Logger;
   config: RoutingConfig;
@@ -81,7 +83,10 @@ export type RoutingEvent =
 export type Change = {
   r: RoutingRepository;
   tx: Database;
-  /** Writes the facts in this change's transaction; the events are emitted, in order, after it commits. */
+  /**
+   * Writes the facts in this change's transaction; the events are emitted, in order, after it commits.
+   * `agent.status_changed` is also written to the outbox in the transaction (durable listeners).
+   */
   record(facts: Fact[], events?: RoutingEvent[]): Promise<void>;
   /** A job the change needs, created in its transaction (it exists iff the change committed). */
   schedule<S extends z.ZodType>(kind: JobKind<S>, opts: ScheduleOptions<S>): Promise<void>;
@@ -122,6 +127,7 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
   async function change<T>(fn: (w: Change) => Promise<T>): Promise<T> {
     const events: RoutingEvent[] = [];
     const dueNow = new Set<string>();
+    let hasEvents = false;
     const result = await db.transaction(async (t) => {
       const tx = t as unknown as Database;
       return fn({
@@ -129,6 +135,15 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
         tx,
         async record(facts, more = []) {
           await recordFacts(tx, facts);
+          const durable = more.flatMap((e) =>
+            e.type === 'agent.status_changed'
+              ? [{ name: 'agent.status_changed' as const, payload: e.payload }]
+              : [],
+          );
+          if (durable.length > 0) {
+            await writeEvents(tx, durable);
+            hasEvents = true;
+          }
           events.push(...more);
         },
         async schedule(kind, opts) {
@@ -139,6 +154,7 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
       });
     });
     for (const kind of dueNow) jobs.nudge(kind);
+    if (hasEvents) deps.outbox.nudge();
     for (const e of events) await emit(e);
     return result;
   }
