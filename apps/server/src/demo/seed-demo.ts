@@ -4,6 +4,7 @@ import { hashPassword } from '../modules/accounts/secrets.ts';
 import { createQuickRepliesRepository } from '../modules/quick-replies/quick-replies.repository.ts';
 import type { Services } from '../services.ts';
 import { DEMO_PASSWORD, demoOrg, demoQuickReplies } from './demo-data.ts';
+import { seedDemoWorkforce } from './seed-demo-workforce.ts';
 import { seedDemoRouting } from './seed-routing-demo.ts';
 
 export type DemoLogin = { email: string; password: string; role: string; name: string };
@@ -73,6 +74,12 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
     },
     storeIds,
     groups,
+  });
+  // A past year of volume per store: the planner forecasts the next 11.11 with no import.
+  await seedDemoWorkforce(s, {
+    orgId: org.id,
+    createdBy: adminId,
+    stores: storeIds.map((id, i) => ({ id, name: demoOrg.stores[i]!.name })),
   });
   // The demo stores answer with the bot first (40+ FAQs), and hand over on 转人工.
   await s.knowledge.importEntries(org.id, loadDemoFaq());

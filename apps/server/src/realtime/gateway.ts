@@ -240,7 +240,7 @@ export async function createRealtimeGateway(opts: {
     const { caller, budget } = this.data;
     if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
     else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
-      void presence(s.routing.customerDisconnected(caller.customerId));
+      void presence(s.routing.customerDisconnected(caller.customerId, caller.orgId));
     if (--budget.sockets === 0) buckets.delete(budget.key);
   }
 

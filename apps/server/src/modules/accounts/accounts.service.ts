@@ -11,6 +11,7 @@ import type {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
+import { type Outbox, writeEvents } from '../../events/outbox.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
 import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
@@ -61,7 +62,13 @@ export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller =
   via,
 });
 
-export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditService };
+export type AccountsServiceDeps = {
+  db: Database;
+  bus: EventBus;
+  audit: AuditService;
+  /** Status changes are durable events; without it (CLI, standalone) they are written and polled. */
+  outbox?: Pick<Outbox, 'nudge'>;
+};
 
 /**
  * A new skill group does not let customers wait unseen: after 10 minutes in the queue they are offered
@@ -69,7 +76,7 @@ export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditSer
  */
 export const NEW_GROUP_ROUTING = { maxWaitSeconds: 600, overflowAction: 'leave_message' } as const;
 
-export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
+export function createAccountsService({ db, bus, audit, outbox }: AccountsServiceDeps) {
   const repo = createAccountsRepository(db);
 
   async function assertStoresAndGroups(orgId: string, storeIds: string[] = [], groupIds: string[] = []) {
@@ -138,10 +145,18 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       bus.publish('access.revoked', { userId: caller.userId, credentials: ended });
     },
     async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
-      await repo.updateUser(caller.orgId, caller.userId, { status });
+      const event = { orgId: caller.orgId, userId: caller.userId, status };
+      // The change and its durable event commit together (routing.agent_online drains on `online`).
+      await db.transaction(async (tx) => {
+        await createAccountsRepository(tx as unknown as Database).updateUser(caller.orgId, caller.userId, {
+          status,
+        });
+        await writeEvents(tx as unknown as Database, [{ name: 'agent.status_changed', payload: event }]);
+      });
+      outbox?.nudge();
       const user = await repo.getUser(caller.orgId, caller.userId);
       if (!user) throw notFound('user');
-      bus.publish('agent.status_changed', { orgId: caller.orgId, userId: caller.userId, status });
+      bus.publish('agent.status_changed', event);
       return toUserDto(user);
     },
 
