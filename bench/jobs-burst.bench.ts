@@ -14,6 +14,7 @@ import { queryRows, sql } from '@peakdesk/db';
 import { createTestDatabase } from '@peakdesk/db/testing';
 import pino from 'pino';
 import { createEventBus } from '../apps/server/src/events/event-bus.ts';
+import { createOutbox } from '../apps/server/src/events/outbox.ts';
 import { insertJobs } from '../apps/server/src/jobs/jobs.repository.ts';
 import { createJobs } from '../apps/server/src/jobs/jobs.ts';
 import { createAuditService } from '../apps/server/src/modules/audit/audit.service.ts';
@@ -61,6 +62,7 @@ async function main() {
     db,
     bus: createEventBus(() => {}),
     jobs,
+    outbox: createOutbox({ db, logger, pollMs: 60_000 }),
     audit: createAuditService(db),
     logger,
     config: { agentGraceSeconds: 3600, abandonGraceSeconds: 3600, heartbeatMs: 60_000 },
