@@ -100,8 +100,11 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       await repo.createSession(hashToken(token), user.id, new Date(Date.now() + SESSION_DAYS * 86_400_000));
       return { token, maxAgeSeconds: SESSION_DAYS * 86_400 };
     },
+    /** Ends this session only (the user's other devices stay signed in) and its open sockets. */
     async logout(sessionToken: string) {
-      await repo.deleteSession(hashToken(sessionToken));
+      const hash = hashToken(sessionToken);
+      const row = await repo.deleteSession(hash);
+      if (row) bus.publish('access.revoked', { userId: row.userId, credentials: [hash] });
     },
     async resolveSession(sessionToken: string): Promise<UserCaller | null> {
       const user = await repo.findSessionUser(hashToken(sessionToken));
@@ -135,7 +138,11 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
         );
       await repo.updateUser(caller.orgId, caller.userId, { passwordHash: await hashPassword(newPassword) });
       // Other sessions end: a changed password must lock out whoever knew the old one.
-      await repo.deleteUserSessions(caller.userId, keepSession ? hashToken(keepSession) : undefined);
+      const ended = await repo.deleteUserSessions(
+        caller.userId,
+        keepSession ? hashToken(keepSession) : undefined,
+      );
+      bus.publish('access.revoked', { userId: caller.userId, credentials: ended });
     },
     async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
       const event = { orgId: caller.orgId, userId: caller.userId, status };
@@ -186,10 +193,24 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       requireRole(caller, 'admin');
       await assertStoresAndGroups(caller.orgId, req.storeIds, req.groupIds);
       const { storeIds, groupIds, ...values } = req;
+      const before = await repo.getUser(caller.orgId, id);
       const row = await repo.updateUser(caller.orgId, id, values, storeIds, groupIds);
-      if (!row) throw notFound('user');
+      if (!before || !row) throw notFound('user');
       await audit.record(caller, 'user.update', 'user', id, { ...req });
-      return toUserDto((await repo.getUser(caller.orgId, id))!);
+      const after = (await repo.getUser(caller.orgId, id))!;
+      // Disabled: every session ends (re-enabling does not revive old cookies). Role, stores or
+      // groups changed: open sockets joined rooms for the old access, so they are dropped; the
+      // client reconnects and joins the rooms of the new access.
+      if (after.disabled && !before.disabled) await repo.deleteUserSessions(id);
+      const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+      if (
+        after.disabled !== before.disabled ||
+        after.role !== before.role ||
+        !sameSet(after.storeIds, before.storeIds) ||
+        !sameSet(after.groupIds, before.groupIds)
+      )
+        bus.publish('access.revoked', { userId: id, credentials: 'all' });
+      return toUserDto(after);
     },
 
     async listStores(caller: UserCaller) {
@@ -295,6 +316,7 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       const row = await repo.revokeApiToken(caller.orgId, id);
       if (!row) throw notFound('api_token');
       await audit.record(caller, 'token.revoke', 'api_token', id, { name: row.name });
+      bus.publish('access.revoked', { userId: row.userId, credentials: [row.tokenHash] });
     },
   };
 }
