@@ -27,6 +27,8 @@ import {
   type ConversationListRecord,
   type ConversationRow,
   createChatRepository,
+  type InsertedMessage,
+  insertMessagesIn,
   type MessageRecord,
   transitionConversation,
 } from './chat.repository.ts';
@@ -85,6 +87,8 @@ export type ChatServiceDeps = {
   accounts: AccountsRepository;
   secret: string;
   routing: () => RoutingService;
+  /** Every stored message wrote a `message.created` outbox event: hand it over now, not at the poll. */
+  outbox?: { nudge(): void };
   /** Where a new conversation starts: with the bot (per store mode) or in the human queue. */
   initialStatus?: (c: { orgId: string; storeId: string; customerId: string }) => Promise<'bot' | 'queued'>;
 };
@@ -94,6 +98,19 @@ export function createChatService(deps: ChatServiceDeps) {
   const repo: ChatRepository = createChatRepository(db);
   // Conversations are looked up on every message; their tenancy never changes, so cache the ref.
   const refCache = new Map<string, { orgId: string; storeId: string; customerId: string }>();
+
+  const stored = <T>(rec: T): T => {
+    if (rec) deps.outbox?.nudge();
+    return rec;
+  };
+  const refOfInserted = (rec: InsertedMessage): ConversationRef => ({
+    id: rec.conversation_id,
+    storeId: rec.conv_store_id,
+    customerId: rec.conv_customer_id,
+    groupId: rec.conv_group_id,
+    assigneeId: rec.conv_assignee_id,
+    status: rec.conv_status,
+  });
 
   async function loadConversation(id: string): Promise<ConversationRow> {
     const row = await repo.getConversation(id);
@@ -148,41 +165,54 @@ export function createChatService(deps: ChatServiceDeps) {
 
   async function postSystemMessage(conversationId: string, body: string): Promise<TMessage> {
     const c = await loadConversation(conversationId);
-    const rec = await repo.insertMessage({
-      orgId: c.orgId,
-      conversationId,
-      senderType: 'system',
-      senderId: null,
-      clientId: `sys-${randomUUID()}`,
-      type: 'system',
-      body,
-      attachmentId: null,
-    });
+    const rec = stored(
+      await repo.insertMessage({
+        orgId: c.orgId,
+        conversationId,
+        senderType: 'system',
+        senderId: null,
+        clientId: `sys-${randomUUID()}`,
+        type: 'system',
+        body,
+        attachmentId: null,
+      }),
+    );
     const message = toMessageDto(rec!);
     bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
     return message;
   }
 
-  /** A bot reply; the client id makes a redelivered customer message produce one reply only. */
-  async function postBotMessage(
-    conversationId: string,
+  /**
+   * A bot reply written in the caller's transaction (the bot turn's, with its processed marker); the
+   * client id also makes a second reply to the same customer message impossible. Push it with
+   * `publishStored` after the commit.
+   */
+  async function insertBotMessageIn(
+    tx: Database,
+    c: { orgId: string; conversationId: string },
     body: string,
     clientId: string,
-  ): Promise<TMessage | null> {
-    const c = await loadConversation(conversationId);
-    const rec = await repo.insertMessage({
-      orgId: c.orgId,
-      conversationId,
-      senderType: 'bot',
-      senderId: null,
-      clientId,
-      type: 'text',
-      body,
-      attachmentId: null,
-    });
-    if (!rec) return null;
+  ): Promise<InsertedMessage | null> {
+    const [rec] = await insertMessagesIn(tx, [
+      {
+        orgId: c.orgId,
+        conversationId: c.conversationId,
+        senderType: 'bot',
+        senderId: null,
+        clientId,
+        type: 'text',
+        body,
+        attachmentId: null,
+      },
+    ]);
+    return rec ?? null;
+  }
+
+  /** After the commit of a message written in a transaction: outbox hand-over and realtime push. */
+  function publishStored(orgId: string, rec: InsertedMessage): TMessage {
+    stored(rec);
     const message = toMessageDto(rec);
-    bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
+    bus.publish('message.created', { orgId, message, conversation: refOfInserted(rec) });
     return message;
   }
 
@@ -195,7 +225,8 @@ export function createChatService(deps: ChatServiceDeps) {
   return {
     repo,
     postSystemMessage,
-    postBotMessage,
+    insertBotMessageIn,
+    publishStored,
     conversationDto,
     publishConversation,
 
@@ -326,16 +357,18 @@ export function createChatService(deps: ChatServiceDeps) {
             'attachmentId',
           );
       }
-      const rec = await repo.insertMessage({
-        orgId: cached.orgId,
-        conversationId: req.conversationId,
-        senderType,
-        senderId: caller.kind === 'user' ? caller.userId : null,
-        clientId: req.clientId,
-        type: req.type,
-        body: req.body,
-        attachmentId: req.type === 'image' ? req.attachmentId : null,
-      });
+      const rec = stored(
+        await repo.insertMessage({
+          orgId: cached.orgId,
+          conversationId: req.conversationId,
+          senderType,
+          senderId: caller.kind === 'user' ? caller.userId : null,
+          clientId: req.clientId,
+          type: req.type,
+          body: req.body,
+          attachmentId: req.type === 'image' ? req.attachmentId : null,
+        }),
+      );
       if (!rec) {
         // A resend of something already stored: answer with the original, and push it again. The
         // instance that stored it may have died before its push (kill -9 between commit and
@@ -351,15 +384,7 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       rec.sender_name = caller.kind === 'user' ? caller.name : null;
       const message = toMessageDto(rec);
-      const ref: ConversationRef = {
-        id: req.conversationId,
-        storeId: rec.conv_store_id,
-        customerId: rec.conv_customer_id,
-        groupId: rec.conv_group_id,
-        assigneeId: rec.conv_assignee_id,
-        status: rec.conv_status,
-      };
-      bus.publish('message.created', { orgId: cached.orgId, message, conversation: ref });
+      bus.publish('message.created', { orgId: cached.orgId, message, conversation: refOfInserted(rec) });
       if (caller.kind === 'user' && !rec.conv_has_agent_reply && rec.conv_assignee_id === caller.userId) {
         const orgId = cached.orgId;
         await db.transaction(async (t) => {

@@ -8,11 +8,12 @@ import type { Queue } from './queue.service.ts';
 import type { GroupSettingsRow, RoutedConversation } from './routing.repository.ts';
 import {
   type Change,
+  JOB,
+  jobKey,
   type RoutingContext,
   type RoutingEvent,
   scheduleMaxWait,
   seconds,
-  TIMER,
 } from './routing-context.ts';
 
 const LEAVE_MESSAGE_OFFER = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
@@ -29,7 +30,7 @@ const afterHoursOffer = (serviceHours: string | null) =>
  */
 export function createOverflow(ctx: RoutingContext, queue: Queue) {
   const { deps, repo, change, positions } = ctx;
-  const { timers, logger } = deps;
+  const { jobs, logger } = deps;
 
   /** Back to the bot (max wait or after hours with that fallback). */
   async function leaveQueue(w: Change, conv: RoutedConversation, data: Record<string, unknown>) {
@@ -127,7 +128,8 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
               heldSeconds: seconds(conv.queued_at, now),
             },
           });
-          if (group.max_wait_seconds) scheduleMaxWait(w, conv.id, groupId, queuedAt, group.max_wait_seconds);
+          if (group.max_wait_seconds)
+            await scheduleMaxWait(w, conv, groupId, queuedAt, group.max_wait_seconds);
           events.push(
             { type: 'system_message', conversationId: conv.id, body: OPENED },
             { type: 'conversation_changed', conversationId: conv.id, previousAssigneeId: null },
@@ -180,8 +182,8 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     );
   }
 
-  async function onMaxWait(payload: Record<string, unknown>): Promise<Date | undefined> {
-    const conversationId = String(payload.conversationId);
+  async function onMaxWait(payload: { conversationId: string; groupId: string }): Promise<undefined> {
+    const { conversationId } = payload;
     const moved = await change(async (w) => {
       const conv = await w.r.lockConversation(conversationId);
       if (conv?.status !== 'queued' || !conv.group_id || conv.group_id !== payload.groupId) return null;
@@ -192,7 +194,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
         if (!reserve) return null;
         await transitionConversation(w.tx, conv.id, { type: 'overflowed', to: 'group', groupId: reserve.id });
         if (reserve.max_wait_seconds)
-          scheduleMaxWait(w, conv.id, reserve.id, new Date(), reserve.max_wait_seconds);
+          await scheduleMaxWait(w, conv, reserve.id, new Date(), reserve.max_wait_seconds);
         await w.record(
           [
             {
@@ -247,18 +249,28 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     return groupId !== null;
   }
 
-  timers.register(TIMER.maxWait, onMaxWait);
-  timers.register(TIMER.abandon, async (p) => {
-    const id = await repo.queuedOfCustomer(String(p.customerId));
-    if (id) await abandon(id, 'disconnected');
-    return undefined;
+  jobs.register({ ...JOB.maxWait, handle: onMaxWait });
+  // A promotion burst ends in thousands of abandonments at once: each is its own short transaction.
+  jobs.register({
+    ...JOB.abandon,
+    concurrency: 16,
+    handle: async (p) => {
+      const id = await repo.queuedOfCustomer(p.customerId);
+      if (id) await abandon(id, 'disconnected');
+    },
   });
-  timers.register(TIMER.queueRefresh, async () => {
-    // One instance per period releases the chats held after hours of groups now open, then refreshes
-    // every queue's estimates (they drift as time passes).
-    await releaseOpenedGroups().catch((e: unknown) => logger.warn({ err: e }, 'after-hours release failed'));
-    for (const g of await repo.queuedGroups()) await positions.publishPositions(g, 5000);
-    return new Date(Date.now() + 5_000);
+  jobs.register({
+    ...JOB.queueRefresh,
+    concurrency: 1,
+    handle: async () => {
+      // One instance per period releases the chats held after hours of groups now open, then refreshes
+      // every queue's estimates (they drift as time passes).
+      await releaseOpenedGroups().catch((e: unknown) =>
+        logger.warn({ err: e }, 'after-hours release failed'),
+      );
+      for (const g of await repo.queuedGroups()) await positions.publishPositions(g, 5000);
+      return new Date(Date.now() + 5_000);
+    },
   });
 
   return {
@@ -266,22 +278,27 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     leaveQueue,
     /** The periodic queue refresh: one timer for the whole deployment, created by whoever starts first. */
     startRefresh() {
-      void timers
-        .get(TIMER.queueRefresh)
-        .then((t) => (t ? undefined : timers.schedule(TIMER.queueRefresh, TIMER.queueRefresh, new Date())))
+      const key = JOB.queueRefresh.id;
+      void jobs
+        .get(key)
+        .then((t) =>
+          t ? undefined : jobs.schedule(JOB.queueRefresh, { key, runAt: new Date(), payload: {} }),
+        )
+        .then(() => jobs.nudge(JOB.queueRefresh.id))
         .catch(() => undefined);
     },
 
+    /** A socket change is a one-statement change: the job is written directly (no other row moves). */
     async customerConnected(customerId: string) {
-      await timers.cancel(`${TIMER.abandon}:${customerId}`);
+      await jobs.cancel(jobKey(JOB.abandon, customerId));
     },
-    async customerDisconnected(customerId: string) {
-      await timers.schedule(
-        `${TIMER.abandon}:${customerId}`,
-        TIMER.abandon,
-        new Date(Date.now() + deps.config.abandonGraceSeconds * 1000),
-        { customerId },
-      );
+    async customerDisconnected(customerId: string, orgId: string) {
+      await jobs.schedule(JOB.abandon, {
+        key: jobKey(JOB.abandon, customerId),
+        orgId,
+        runAt: new Date(Date.now() + deps.config.abandonGraceSeconds * 1000),
+        payload: { customerId },
+      });
     },
 
     /** The customer takes the leave-a-message offer: placeholder with their text, conversation closed. */

@@ -1,7 +1,14 @@
 import { laneOfPriority } from '@peakdesk/contracts';
 import { transitionConversation } from '../chat/chat.repository.ts';
 import type { GroupSettingsRow, RoutedConversation, RoutingRepository } from './routing.repository.ts';
-import { type Assignment, type Change, type RoutingContext, seconds, TIMER } from './routing-context.ts';
+import {
+  type Assignment,
+  type Change,
+  JOB,
+  jobKey,
+  type RoutingContext,
+  seconds,
+} from './routing-context.ts';
 
 /**
  * The queue: picking an agent (least-busy / sticky / round-robin under per-agent caps), assigning,
@@ -54,12 +61,12 @@ export function createQueue(ctx: RoutingContext) {
     });
     await w.r.markAssigned(agent.id, group?.id ?? null);
     if (group?.no_reply_seconds)
-      w.schedule(
-        `${TIMER.noReply}:${conv.id}`,
-        TIMER.noReply,
-        new Date(Date.now() + group.no_reply_seconds * 1000),
-        { conversationId: conv.id, agentId: agent.id },
-      );
+      await w.schedule(JOB.noReply, {
+        key: jobKey(JOB.noReply, conv.id),
+        orgId: conv.org_id,
+        runAt: new Date(Date.now() + group.no_reply_seconds * 1000),
+        payload: { conversationId: conv.id, agentId: agent.id },
+      });
     await w.record(
       [
         {

@@ -643,6 +643,31 @@ export function createRoutingRepository(db: Database) {
             GROUP BY c.group_id`,
       );
     },
+    /**
+     * A drill's service level: of the organisation's conversations queued since `since`, those whose
+     * outcome is known (answered, or waited past the target), the share answered within
+     * `targetMs` (the simulated target scaled to real time by the drill's speed).
+     */
+    async drillServiceLevel(orgId: string, since: Date, targetMs: number) {
+      const rows = await queryRows<{ answered: number; decided: number; queued: number }>(
+        db,
+        sql`SELECT
+              count(*) FILTER (WHERE first_agent_reply_at IS NOT NULL
+                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')::int AS answered,
+              count(*) FILTER (WHERE (first_agent_reply_at IS NOT NULL
+                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')
+                OR COALESCE(first_agent_reply_at, now()) - queued_at > ${targetMs} * interval '1 millisecond')::int AS decided,
+              count(*)::int AS queued
+            FROM conversations
+            WHERE org_id = ${orgId} AND queued_at >= ${since.toISOString()}::timestamptz`,
+      );
+      const r = rows[0];
+      return {
+        answered: Number(r?.answered ?? 0),
+        decided: Number(r?.decided ?? 0),
+        queued: Number(r?.queued ?? 0),
+      };
+    },
     /** Agents who serve the scope: org-wide admins in groups, and users of the scope's stores. */
     async agentsOfScope(scope: Scope) {
       return queryRows<{
