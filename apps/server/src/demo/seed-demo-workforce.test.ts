@@ -1,4 +1,10 @@
-import type { TPlanDetail, TPlanVersion, TPromotionDayTemplate, TVolumeHistory } from '@peakdesk/contracts';
+import type {
+  TDrillRun,
+  TPlanDetail,
+  TPlanVersion,
+  TPromotionDayTemplate,
+  TVolumeHistory,
+} from '@peakdesk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, login, startTestServer, type TestServer } from '../../test/harness.ts';
 import { nextDouble11 } from '../modules/workforce/promotion-template.ts';
@@ -64,5 +70,20 @@ describe('the demo merchant has a volume history to plan from', () => {
     expect(v.peakRequired).toBeGreaterThan(0);
     expect(v.shiftCount).toBeGreaterThan(0);
     expect(v.roster.assignments.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the demo merchant has past drills', () => {
+  it('two finished drill runs with their results, seeded once', async () => {
+    const runs = await api<TDrillRun[]>(server, 'GET', '/api/drills/runs', { token: admin });
+    expect(runs.status).toBe(200);
+    expect(runs.body).toHaveLength(2);
+    for (const r of runs.body) {
+      expect(r.status).toBe('finished');
+      expect(r.summary!.conversations).toBeGreaterThan(0);
+      expect(r.summary!.serviceLevel).toBeGreaterThan(0);
+    }
+    // More agents, better service level: the second drill's figures differ from the first's.
+    expect(runs.body[1]!.summary!.serviceLevel).toBeGreaterThan(runs.body[0]!.summary!.serviceLevel);
   });
 });
