@@ -15,24 +15,33 @@ describe('promotion drill from the web app', () => {
     // 30 simulated minutes at 60× take 30 real seconds; a simulated 30 s target is then 500 ms
     // real, well above the transport delay between the simulator's clock and the server's.
     await page.getByTestId('drill-speed').fill('60');
+    // The demo has past drills: follow the run this click starts, not the newest finished one.
+    const startAnswer = page.waitForResponse(
+      (r) => r.url().endsWith('/api/drills/runs') && r.request().method() === 'POST',
+    );
     await page.getByTestId('drill-start').click();
+    const started = (await (await startAnswer).json()) as { id: string };
     const status = page.getByTestId('drill-status');
     await status.waitFor({ timeout: 30_000 });
+    const runsNow = async () =>
+      (await (await page.request.get(`${fx.server.url}/api/drills/runs`)).json()) as {
+        id: string;
+        drillOrgId: string;
+        status: string;
+        summary: { conversations: number; lost: number; duplicated: number; serviceLevel: number };
+      }[];
     await expect
-      .poll(() => status.getAttribute('data-status'), { timeout: 120_000, interval: 1000 })
+      .poll(async () => (await runsNow()).find((r) => r.id === started.id)?.status, {
+        timeout: 120_000,
+        interval: 1000,
+      })
       .toBe('finished');
+    await expect.poll(() => status.getAttribute('data-status'), { timeout: 10_000 }).toBe('finished');
 
     const summary = page.getByTestId('drill-summary');
     await summary.waitFor();
     // The page shows what the API reports; the API must report a clean run.
-    const res = await page.request.get(`${fx.server.url}/api/drills/runs`);
-    const runs = (await res.json()) as {
-      id: string;
-      drillOrgId: string;
-      status: string;
-      summary: { conversations: number; lost: number; duplicated: number; serviceLevel: number };
-    }[];
-    const run = runs.at(-1)!;
+    const run = (await runsNow()).find((r) => r.id === started.id)!;
     expect(run.status).toBe('finished');
     expect(run.summary.conversations).toBeGreaterThan(0);
     expect(run.summary.lost).toBe(0);
