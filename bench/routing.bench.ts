@@ -11,7 +11,8 @@ import { queryRows, sql } from '@peakdesk/db';
 import { createTestDatabase } from '@peakdesk/db/testing';
 import pino from 'pino';
 import { createEventBus } from '../apps/server/src/events/event-bus.ts';
-import { createTimers } from '../apps/server/src/jobs/timers.ts';
+import { createOutbox } from '../apps/server/src/events/outbox.ts';
+import { createJobs } from '../apps/server/src/jobs/jobs.ts';
 import { createAuditService } from '../apps/server/src/modules/audit/audit.service.ts';
 import {
   DEFAULT_AHT_SECONDS,
@@ -38,11 +39,13 @@ async function decisionBench() {
   const db = handle.db;
   const logger = pino({ level: 'silent' });
   const bus = createEventBus(() => {});
-  const timers = createTimers({ db, logger, pollMs: 60_000 });
+  const jobs = createJobs({ db, logger, pollMs: 60_000 });
+  const outbox = createOutbox({ db, logger, pollMs: 60_000 });
   const routing = createRoutingService({
     db,
     bus,
-    timers,
+    jobs,
+    outbox,
     audit: createAuditService(db),
     logger,
     config: { agentGraceSeconds: 3600, abandonGraceSeconds: 3600, heartbeatMs: 60_000 },

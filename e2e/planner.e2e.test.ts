@@ -86,6 +86,20 @@ describe('planner in real Chromium', () => {
     expect(await page.getByTestId('schedule-status').getAttribute('data-status')).toBe(
       version.schedule.status,
     );
+    // The roster's gap for the reserve team: the people still needed and the short windows, as stored.
+    const gap = page.getByTestId('roster-gap');
+    await gap.waitFor();
+    if (version.roster.gap.windows.length > 0) {
+      expect(await gap.getAttribute('data-people')).toBe(String(version.roster.gap.people));
+      expect(await gap.textContent()).toContain(`还需 ${version.roster.gap.people} 人`);
+      const gapRows = page.getByTestId('roster-gap-row');
+      expect(await gapRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-start')))).toEqual(
+        version.roster.gap.windows.map((w) => w.start),
+      );
+    } else expect(await gap.textContent()).toContain('无需预备队');
+    // The page has a favicon, served by the server.
+    expect(await page.locator('link[rel="icon"]').getAttribute('href')).toBe('/favicon.svg');
+    expect((await page.request.get(`${server.url}/favicon.svg`)).status()).toBe(200);
     await context.close();
   });
 

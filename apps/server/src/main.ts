@@ -69,8 +69,9 @@ export async function startServer(
   });
   const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
   const setupToken = await services.organizations.setupToken();
-  // Durable timers and presence run on every instance; SKIP LOCKED lets each timer fire once.
-  services.timers.start();
+  // Jobs and presence run on every instance; SKIP LOCKED lets each job run once.
+  services.jobs.start();
+  services.outbox.start();
   services.routing.start();
   const wallFeed = startWallFeed({
     io: gateway.io,
@@ -102,7 +103,8 @@ export async function startServer(
         shuttingDown = true;
         wallFeed.stop();
         services.routing.stop();
-        await services.timers.stop();
+        await services.outbox.stop();
+        await services.jobs.stop();
         await gateway.close();
         await app.close();
         const deadline = Date.now() + 10_000;

@@ -4,9 +4,10 @@ import { loadDemoFaq } from '@peakdesk/text';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { EventBus } from './events/event-bus.ts';
+import { createOutbox } from './events/outbox.ts';
 import type { CallerResolvers } from './http/auth.ts';
 import { scopeOf } from './http/scope.ts';
-import { createTimers } from './jobs/timers.ts';
+import { createJobs } from './jobs/jobs.ts';
 import { createAccountsService } from './modules/accounts/accounts.service.ts';
 import { createOrganizationsService } from './modules/accounts/organizations.service.ts';
 import { createAuditService } from './modules/audit/audit.service.ts';
@@ -26,8 +27,13 @@ export async function createServices(
   config: Config,
   logger: Logger = pino({ level: 'silent' }),
 ) {
+  // The transactional outbox: what must not be lost (bot turns, agent online) reaches durable
+  // listeners at least once; realtime push stays on the in-process bus.
+  const outbox = createOutbox({ db, logger, pollMs: config.timerPollMs });
+  // Jobs as data (routing timers, bot hand-offs): one lane per kind on every instance, SKIP LOCKED.
+  const jobs = createJobs({ db, logger, pollMs: config.timerPollMs });
   const audit = createAuditService(db);
-  const accounts = createAccountsService({ db, bus, audit });
+  const accounts = createAccountsService({ db, bus, audit, outbox });
   const organizations = createOrganizationsService({ repo: accounts.repo, audit });
   // All instances must sign visitor tokens alike: use the configured secret or the one stored in the db.
   const secret =
@@ -40,14 +46,15 @@ export async function createServices(
     bus,
     accounts: accounts.repo,
     secret,
+    outbox,
     routing: () => routing!,
     initialStatus: (c) => bot!.initialStatus(c),
   });
-  const timers = createTimers({ db, logger, pollMs: config.timerPollMs });
   routing = createRoutingService({
     db,
     bus,
-    timers,
+    jobs,
+    outbox,
     audit,
     logger,
     config: {
@@ -74,14 +81,21 @@ export async function createServices(
     knowledge,
     accounts: accounts.repo,
     audit,
+    jobs,
     findQuickReply: (caller, id) => quickReplies.repo.getVisible(scopeOf(caller), caller.userId, id),
   });
-  // The bot answers customer messages of conversations in status `bot`, after they were stored.
-  bot.listen(bus);
+  // The bot answers customer messages of conversations in status `bot` (durable listener `bot.turn`).
+  bot.listen(outbox);
 
-  // An agent coming online (or back from 挂起) takes waiting conversations of their groups.
-  bus.subscribe('agent.status_changed', async (e) => {
-    await routing.onAgentStatusChanged(e.userId, e.status);
+  // An agent coming online (or back from 挂起) takes waiting conversations of their groups. Both
+  // writes (misses reset, assignments) are idempotent by state: a redelivery assigns nothing twice.
+  outbox.listen({
+    name: 'routing.agent_online',
+    events: ['agent.status_changed'],
+    accepts: (e) => e.payload.status === 'online',
+    handle: async (e) => {
+      await routing.onAgentStatusChanged(e.payload.userId, e.payload.status);
+    },
   });
 
   // A drill store is set up like the demo: the demo FAQ bot answers first, so drills exercise it.
@@ -123,7 +137,8 @@ export async function createServices(
     organizations,
     chat,
     routing,
-    timers,
+    jobs,
+    outbox,
     quickReplies,
     knowledge,
     bot,

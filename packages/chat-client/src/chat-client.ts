@@ -119,7 +119,13 @@ export class ChatClient {
       this.emit('connection', 'connected');
       void this.resume();
     });
-    this.socket.on('disconnect', () => this.emit('connection', 'disconnected'));
+    this.socket.on('disconnect', (reason) => {
+      this.emit('connection', 'disconnected');
+      // The server drops sockets whose access changed (role, stores) or ended (logout, password
+      // change): socket.io does not reconnect after that on its own. Reconnect once; an ended
+      // session is refused at the handshake (`connect_error` unauthenticated) and stays down.
+      if (reason === 'io server disconnect' && !this.closed) setTimeout(() => this.socket.connect(), 250);
+    });
     this.socket.on('connect_error', (e) => this.emit('error', { code: 'connect_error', message: e.message }));
     this.socket.on('message:new', (m) => this.receive(m));
     this.socket.on('message:batch', (ms) => {

@@ -244,6 +244,27 @@ export const ZWallSnapshot = z.object({
   estimateSamples: z.number().int(),
   /** Left messages (leave-a-message placeholders) of the organisation not yet handled. */
   openLeaveMessages: z.number().int(),
+  /**
+   * Set when the wall watches a drill organisation: its latest run, and the drill's service level
+   * in simulated time (first agent reply within `targetSeconds` simulated = targetSeconds / speed
+   * real seconds, over every conversation queued since the run started). It is the definition the
+   * drill page, its summary and its report use (`serviceLevelOf` in @peakdesk/simulator).
+   */
+  drill: z
+    .object({
+      runId: ZId,
+      name: z.string(),
+      status: z.enum(['running', 'finished', 'failed']),
+      speed: z.number(),
+      targetSeconds: z.number().int(),
+      startedAt: z.string(),
+      finishedAt: z.string().nullable(),
+      /** null until a queued conversation's outcome is known. */
+      serviceLevel: z.number().nullable(),
+      /** Conversations queued for a human since the run started. */
+      queued: z.number().int(),
+    })
+    .nullable(),
 });
 export type TWallSnapshot = z.infer<typeof ZWallSnapshot>;
 export type TWallGroup = z.infer<typeof ZWallGroup>;

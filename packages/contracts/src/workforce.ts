@@ -142,6 +142,13 @@ export const ZPlanSettings = z.object({
         .max(24 * 60)
         .default(660),
       maxConsecutiveDays: z.number().int().min(1).max(14).default(6),
+      /** Optional caps per agent over the plan's days. */
+      maxShiftsPerAgent: z.number().int().min(0).max(366).optional(),
+      maxHoursPerAgent: z
+        .number()
+        .min(0)
+        .max(24 * 366)
+        .optional(),
     })
     .default({ minRestMinutes: 660, maxConsecutiveDays: 6 }),
   solver: z
@@ -198,6 +205,18 @@ export const ZRosterAssignment = z.object({
   end: ZIsoTime,
 });
 export type TRosterAssignment = z.infer<typeof ZRosterAssignment>;
+
+/**
+ * Where the rostered staff fall short of the requirement, for the reserve team: consecutive short
+ * intervals merged into windows; `people` = the largest shortfall (in a window, or anywhere).
+ */
+export const ZRosterGap = z.object({
+  people: z.number().int(),
+  windows: z.array(
+    z.object({ start: ZIsoTime, end: ZIsoTime, people: z.number().int(), staffHours: z.number() }),
+  ),
+});
+export type TRosterGap = z.infer<typeof ZRosterGap>;
 
 /**
  * `time-limit-heuristic`: the solver's time ran out before it beat the greedy starting plan, which is
@@ -267,6 +286,8 @@ export const ZPlanVersion = ZPlanVersionSummary.extend({
   roster: z.object({
     assignments: z.array(ZRosterAssignment),
     unassigned: z.array(z.object({ type: z.string(), start: ZIsoTime, end: ZIsoTime })),
+    /** Versions stored before the gap was recorded read as no gap. */
+    gap: ZRosterGap.default({ people: 0, windows: [] }),
   }),
 });
 export type TPlanVersion = z.infer<typeof ZPlanVersion>;

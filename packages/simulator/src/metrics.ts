@@ -37,6 +37,8 @@ export type DeliveryLedger = {
   /** The missing keys, for diagnosis (`receiver:clientId`). */
   lostKeys(): string[];
   duplicated(): number;
+  /** The keys received more than once, for diagnosis. */
+  duplicatedKeys(): string[];
   expectedCount(): number;
 };
 
@@ -49,6 +51,7 @@ export function createDeliveryLedger(): DeliveryLedger {
     lost: () => [...expected].filter((id) => !received.has(id)).length,
     lostKeys: () => [...expected].filter((id) => !received.has(id)),
     duplicated: () => [...received.values()].filter((n) => n > 1).reduce((s, n) => s + n - 1, 0),
+    duplicatedKeys: () => [...received].filter(([, n]) => n > 1).map(([k]) => k),
     expectedCount: () => expected.size,
   };
 }

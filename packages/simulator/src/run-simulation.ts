@@ -237,7 +237,9 @@ export async function runSimulation(
 
   function onAgentMessage(agent: Agent, m: TMessage, r: Rng) {
     if (m.senderType !== 'customer') return;
-    ledger.receive(`agent:${m.clientId}`);
+    // Per receiving agent: a chat requeued from one agent to another is synced in full by the
+    // second, which is a first delivery to them, not a duplicate.
+    ledger.receive(`agent:${agent.id}:${m.clientId}`);
     if (!agent.active.has(m.conversationId)) return;
     setTimeout(
       () => void agentSend(agent, m.conversationId, r.pick(AGENT_REPLIES)),
@@ -444,9 +446,9 @@ export async function runSimulation(
     await Promise.all([...a.watched].map((id) => a.client.watch(id).catch(() => {})));
   }
 
-  // Customer messages must have reached the agent the conversation was assigned to.
+  // Customer messages must have reached the agent the conversation was assigned to (once each).
   for (const c of live.values())
-    if (c.assignee) for (const id of c.customerMessages) ledger.expect(`agent:${id}`);
+    if (c.assignee) for (const id of c.customerMessages) ledger.expect(`agent:${c.assignee}:${id}`);
   // And each must be stored exactly once: check the history the server kept.
   const admin = adminTokens[0];
   let storedDuplicates = 0;
@@ -461,7 +463,12 @@ export async function runSimulation(
       const counts = new Map<string, number>();
       for (const m of page.messages)
         counts.set(`${m.senderType}:${m.clientId}`, (counts.get(`${m.senderType}:${m.clientId}`) ?? 0) + 1);
-      for (const n of counts.values()) if (n > 1) storedDuplicates += n - 1;
+      for (const [k, n] of counts)
+        if (n > 1) {
+          storedDuplicates += n - 1;
+          if (process.env.PEAKDESK_SIM_DEBUG)
+            process.stderr.write(`stored twice: ${c.record.id} ${k} ×${n}\n`);
+        }
       const stored = new Set(page.messages.map((m) => m.clientId));
       for (const id of c.customerMessages) if (!stored.has(id)) ledger.expect(`stored:${id}`);
     }
@@ -475,7 +482,10 @@ export async function runSimulation(
     a.client.close();
   }
 
-  if (process.env.PEAKDESK_SIM_DEBUG) process.stderr.write(`lost: ${ledger.lostKeys().join(' ')}\n`);
+  if (process.env.PEAKDESK_SIM_DEBUG)
+    process.stderr.write(
+      `lost: ${ledger.lostKeys().join(' ')}\nreceived twice: ${ledger.duplicatedKeys().join(' ')}\n`,
+    );
   const summary = summarise(records, ledger, {
     targetSeconds: o.targetSeconds,
     speed: o.speed,

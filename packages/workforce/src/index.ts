@@ -43,6 +43,8 @@ export {
   buildRoster,
   type RosterAgent,
   type RosterAssignment,
+  type RosterGap,
+  type RosterGapWindow,
   type RosterOptions,
   type RosterResult,
   type RosterShift,
@@ -80,6 +82,7 @@ export {
   type StaffingRequest,
   type StaffingResult,
 } from './staffing.ts';
+export { generateSyntheticHistory, type SyntheticHistoryOptions } from './synthetic-history.ts';
 export {
   formatIsoTimestamp,
   type ParsedTimestamp,

@@ -12,12 +12,6 @@ export function registerAdminCommand(program: Command): void {
     .requiredOption('--org <id|name>', 'organisation id, or name (created when no organisation has it)')
     .option('--name <name>', 'display name (default: the part of the email before @)')
     .option('--password <password>', 'at least 8 characters; prompted for (or read from stdin) when left out')
-    .addHelpText(
-      'after',
-      '\nExamples (on the machine that runs `peakdesk start`):\n' +
-        '  peakdesk admin create --email owner@example.com --org "小熊旗舰店"   # first run\n' +
-        '  peakdesk admin create --email ops@example.com --org 5f0c…-org-id  # another admin\n',
-    )
     .action(async (_opts, command: Command) => {
       const o = command.optsWithGlobals<{
         email: string;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerAdminCommand } from './admin.command.ts';
 import { registerBotCommand } from './bot.command.ts';
+import { addExamplesToHelp } from './examples.ts';
 import { registerForecastCommand } from './forecast.command.ts';
 import { registerKbCommand } from './kb.command.ts';
 import { registerOrgCommand } from './org.command.ts';
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerScheduleCommand(program);
   registerKbCommand(program);
   registerBotCommand(program);
+  addExamplesToHelp(program);
 }

@@ -18,11 +18,6 @@ export function registerOrgCommand(program: Command): void {
       '--admin-password <password>',
       'at least 8 characters; prompted for (or read from stdin) when left out',
     )
-    .addHelpText(
-      'after',
-      '\nExample (an agency hosting a second merchant):\n' +
-        '  peakdesk org create --name "海风家居" --admin-email ops@haifeng.example\n',
-    )
     .action(async (_opts, command: Command) => {
       const o = command.optsWithGlobals<{
         name: string;

@@ -1,9 +1,12 @@
 import type { Database } from '@peakdesk/db';
 import { loadDemoFaq } from '@peakdesk/text';
+import type { UserCaller } from '../http/caller.ts';
 import { hashPassword } from '../modules/accounts/secrets.ts';
 import { createQuickRepliesRepository } from '../modules/quick-replies/quick-replies.repository.ts';
 import type { Services } from '../services.ts';
 import { DEMO_PASSWORD, demoOrg, demoQuickReplies } from './demo-data.ts';
+import { seedDemoDrills } from './seed-demo-drills.ts';
+import { seedDemoWorkforce } from './seed-demo-workforce.ts';
 import { seedDemoRouting } from './seed-routing-demo.ts';
 
 export type DemoLogin = { email: string; password: string; role: string; name: string };
@@ -60,20 +63,24 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
   await createQuickRepliesRepository(db).insertMany(
     demoQuickReplies.map((q) => ({ orgId: org.id, ownerId: null, ...q })),
   );
-  await seedDemoRouting(s, {
-    admin: {
-      kind: 'user',
-      userId: adminId,
-      orgId: org.id,
-      role: 'admin',
-      name: demoOrg.users[0]!.name,
-      storeIds: null,
-      groupIds: [],
-      via: 'session',
-    },
-    storeIds,
-    groups,
+  const admin: UserCaller = {
+    kind: 'user',
+    userId: adminId,
+    orgId: org.id,
+    role: 'admin',
+    name: demoOrg.users[0]!.name,
+    storeIds: null,
+    groupIds: [],
+    via: 'session',
+  };
+  await seedDemoRouting(s, { admin, storeIds, groups });
+  // A past year of volume per store: the planner forecasts the next 11.11 with no import.
+  await seedDemoWorkforce(s, {
+    orgId: org.id,
+    createdBy: adminId,
+    stores: storeIds.map((id, i) => ({ id, name: demoOrg.stores[i]!.name })),
   });
+  await seedDemoDrills(s, db, admin);
   // The demo stores answer with the bot first (40+ FAQs), and hand over on 转人工.
   await s.knowledge.importEntries(org.id, loadDemoFaq());
   for (const storeId of storeIds) await s.bot.setMode(org.id, storeId, 'bot_first');

@@ -27,6 +27,12 @@ export type DomainEvents = {
     senderType: 'customer' | 'agent';
     isTyping: boolean;
   };
+  /**
+   * Credentials ended (logout, password change, token revoked) or the user's access changed (disabled,
+   * role, stores, groups): their open sockets are disconnected on every instance. `credentials` are
+   * the SHA-256 hashes of the ended session or API tokens; `all` means every socket of the user.
+   */
+  'access.revoked': { userId: string; credentials: string[] | 'all' };
   'read.changed': {
     orgId: string;
     conversation: ConversationRef;

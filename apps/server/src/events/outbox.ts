@@ -74,6 +74,8 @@ export async function writeEvents(
   );
 }
 
+export type Outbox = ReturnType<typeof createOutbox>;
+
 export function createOutbox(o: OutboxOptions) {
   const repo = createOutboxRepository(o.db);
   const batchSize = o.batchSize ?? 200;

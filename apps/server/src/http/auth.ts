@@ -56,3 +56,13 @@ export async function anyCallerOf(resolvers: CallerResolvers, request: FastifyRe
   if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
   return caller;
 }
+
+/**
+ * An `onRequest` hook for routes that take large bodies (imports): the caller must be signed-in staff
+ * before the body is read, so an anonymous upload is answered 401 without buffering it.
+ */
+export function staffBeforeBody(resolvers: CallerResolvers) {
+  return async (request: FastifyRequest): Promise<void> => {
+    await userOf(resolvers, request);
+  };
+}

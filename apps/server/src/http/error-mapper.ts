@@ -40,7 +40,11 @@ export function handleError(
           : fe.statusCode === 429
             ? 'rate_limited'
             : 'bad_request';
-    return reply.status(fe.statusCode).send({ code, message: fe.message });
+    const message =
+      code === 'payload_too_large'
+        ? `request body is larger than the limit of ${request.routeOptions.bodyLimit ?? 'the server'} bytes`
+        : fe.message;
+    return reply.status(fe.statusCode).send({ code, message });
   }
   request.log.error({ err: error }, 'unhandled error');
   return reply.status(500).send({ code: 'internal', message: 'internal error' });

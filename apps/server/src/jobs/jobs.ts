@@ -15,10 +15,14 @@ import { backoffMs, createLanePoller, createWorkLane, mapBounded, type WorkLane 
  */
 export type JobContext = { key: string | null; orgId: string | null; attempt: number };
 
-export type JobDefinition<S extends z.ZodType = z.ZodType> = {
+/** What scheduling needs to know of a kind: catalogued apart from the handler (docs "Job catalogue"). */
+export type JobKind<S extends z.ZodType = z.ZodType> = {
   id: string;
   version: number;
   payload: S;
+};
+
+export type JobDefinition<S extends z.ZodType = z.ZodType> = JobKind<S> & {
   /** Resolves to a Date to run again at that time; to anything else when done. */
   handle(payload: z.infer<S>, ctx: JobContext): Promise<unknown>;
   /** Handlers of this kind running at once on one instance (default 8). */
@@ -37,6 +41,8 @@ export type ScheduleOptions<S extends z.ZodType> = {
   payload: z.input<S>;
   orgId?: string | null;
 };
+
+export type Jobs = ReturnType<typeof createJobs>;
 
 export function createJobs(o: {
   db: Database;
@@ -95,7 +101,7 @@ export function createJobs(o: {
 
   const poller = createLanePoller(o.pollMs, () => [...kinds.values()].map((k) => k.lane));
 
-  function toRow<S extends z.ZodType>(def: JobDefinition<S>, opts: ScheduleOptions<S>) {
+  function toRow<S extends z.ZodType>(def: JobKind<S>, opts: ScheduleOptions<S>) {
     return {
       key: opts.key ?? null,
       kind: def.id,
@@ -116,11 +122,11 @@ export function createJobs(o: {
       });
     },
     /** Creates (or moves, by key) a job inside the caller's transaction: it exists iff the change committed. */
-    async scheduleIn<S extends z.ZodType>(tx: Database, def: JobDefinition<S>, opts: ScheduleOptions<S>) {
+    async scheduleIn<S extends z.ZodType>(tx: Database, def: JobKind<S>, opts: ScheduleOptions<S>) {
       await insertJobs(tx, [toRow(def, opts)]);
     },
     /** Outside a transaction (a change that is one statement, or tests). */
-    async schedule<S extends z.ZodType>(def: JobDefinition<S>, opts: ScheduleOptions<S>) {
+    async schedule<S extends z.ZodType>(def: JobKind<S>, opts: ScheduleOptions<S>) {
       await insertJobs(o.db, [toRow(def, opts)]);
     },
     cancelIn: (tx: Database, ...keys: string[]) => deleteJobs(tx, keys),

@@ -22,11 +22,14 @@ import type { Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
 import { type Scope, scopeOf } from '../http/scope.ts';
 import { scrubText } from '../http/text-guard.ts';
+import { hashToken } from '../modules/accounts/secrets.ts';
 import type { Services } from '../services.ts';
 import { TokenBucket } from './token-bucket.ts';
 
 type SocketData = {
   caller: Caller;
+  /** SHA-256 of the session or API token the socket signed in with (none for visitors). */
+  credential?: string;
   /** The caller's message budget, shared by all their sockets on this instance. */
   budget: { bucket: TokenBucket; key: string; sockets: number };
 };
@@ -46,6 +49,8 @@ type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<stri
 export const rooms = {
   customer: (id: string) => `c:${id}`,
   user: (id: string) => `u:${id}`,
+  /** The sockets of one session or API token (its SHA-256 hash): logout or revoke ends exactly these. */
+  credential: (hash: string) => `k:${hash}`,
   /** Org-wide supervisors and admins. */
   orgSupervisors: (orgId: string) => `o:${orgId}:sup`,
   /** Supervisors limited to stores, one room per store. */
@@ -133,16 +138,21 @@ export async function createRealtimeGateway(opts: {
     try {
       const auth = (socket.handshake.auth ?? {}) as { visitorToken?: unknown; token?: unknown };
       let caller: Caller | null = null;
+      let credential: string | undefined;
       if (typeof auth.visitorToken === 'string') caller = await s.resolvers.resolveVisitor(auth.visitorToken);
-      else if (typeof auth.token === 'string' && auth.token.startsWith('pdk_'))
+      else if (typeof auth.token === 'string' && auth.token.startsWith('pdk_')) {
         caller = await s.resolvers.resolveApiToken(auth.token);
-      else if (typeof auth.token === 'string') caller = await s.resolvers.resolveSession(auth.token);
-      else {
-        const cookie = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-        if (cookie) caller = await s.resolvers.resolveSession(cookie);
+        credential = auth.token;
+      } else if (typeof auth.token === 'string') {
+        caller = await s.resolvers.resolveSession(auth.token);
+        credential = auth.token;
+      } else {
+        credential = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+        if (credential) caller = await s.resolvers.resolveSession(credential);
       }
       if (!caller) return next(new Error('unauthenticated'));
       socket.data.caller = caller;
+      if (credential && caller.kind === 'user') socket.data.credential = hashToken(credential);
       next();
     } catch (error) {
       logger.error({ err: error }, 'socket auth failed');
@@ -230,7 +240,7 @@ export async function createRealtimeGateway(opts: {
     const { caller, budget } = this.data;
     if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
     else if ((io.sockets.adapter.rooms.get(rooms.customer(caller.customerId))?.size ?? 0) === 0)
-      void presence(s.routing.customerDisconnected(caller.customerId));
+      void presence(s.routing.customerDisconnected(caller.customerId, caller.orgId));
     if (--budget.sockets === 0) buckets.delete(budget.key);
   }
 
@@ -244,6 +254,7 @@ export async function createRealtimeGateway(opts: {
     else
       void socket.join([
         rooms.user(caller.userId),
+        ...(socket.data.credential ? [rooms.credential(socket.data.credential)] : []),
         ...staffRooms(scopeOf(caller), caller.role, caller.groupIds),
       ]);
     // Presence for routing: agents heartbeat through the db; a waiting customer who stays away abandons.
@@ -340,6 +351,12 @@ export async function createRealtimeGateway(opts: {
       'agent:status',
       { userId, status },
     );
+  });
+
+  // Through the adapter: with Redis, the sockets on every instance are disconnected, not only ours.
+  bus.subscribe('access.revoked', ({ userId, credentials }) => {
+    const to = credentials === 'all' ? [rooms.user(userId)] : credentials.map(rooms.credential);
+    if (to.length) io.in(to).disconnectSockets(true);
   });
 
   return {

@@ -1,6 +1,6 @@
 // Drizzle mirror of the tables created by migrations/0002_routing.sql (columns that migration adds to
 // foundation tables are in foundation.schema.ts). db.test.ts checks the two agree.
-import { bigserial, boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -21,17 +21,6 @@ export const agentPresence = pgTable('agent_presence', {
   userId: uuid('user_id').primaryKey(),
   lastSeenAt: ts('last_seen_at').notNull().defaultNow(),
   awayFrom: text('away_from'),
-});
-
-export const timers = pgTable('timers', {
-  id: bigserial('id', { mode: 'number' }).primaryKey(),
-  key: text('key').notNull(),
-  kind: text('kind').notNull(),
-  runAt: ts('run_at').notNull(),
-  payload: jsonb('payload').$type<Record<string, unknown>>().notNull().default({}),
-  lockedUntil: ts('locked_until'),
-  attempts: integer('attempts').notNull().default(0),
-  createdAt: ts('created_at').notNull().defaultNow(),
 });
 
 export const ticketPlaceholders = pgTable('ticket_placeholders', {

@@ -202,12 +202,15 @@ export function createAccountsRepository(db: Database) {
       return row ? (await withScope([row.user]))[0]! : null;
     },
     async deleteSession(tokenHash: string) {
-      await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash));
+      const [row] = await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash)).returning();
+      return row ?? null;
     },
+    /** Ends the user's sessions (but `exceptHash`); returns the hashes of those ended. */
     async deleteUserSessions(userId: string, exceptHash?: string) {
       const rows = await db.select().from(sessions).where(eq(sessions.userId, userId));
       const stale = rows.filter((r) => r.tokenHash !== exceptHash).map((r) => r.tokenHash);
       if (stale.length) await db.delete(sessions).where(inArray(sessions.tokenHash, stale));
+      return stale;
     },
 
     async createApiToken(orgId: string, userId: string, name: string, tokenHash: string) {

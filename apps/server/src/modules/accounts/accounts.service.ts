@@ -11,6 +11,7 @@ import type {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
+import { type Outbox, writeEvents } from '../../events/outbox.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
 import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
@@ -61,7 +62,13 @@ export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller =
   via,
 });
 
-export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditService };
+export type AccountsServiceDeps = {
+  db: Database;
+  bus: EventBus;
+  audit: AuditService;
+  /** Status changes are durable events; without it (CLI, standalone) they are written and polled. */
+  outbox?: Pick<Outbox, 'nudge'>;
+};
 
 /**
  * A new skill group does not let customers wait unseen: after 10 minutes in the queue they are offered
@@ -69,7 +76,7 @@ export type AccountsServiceDeps = { db: Database; bus: EventBus; audit: AuditSer
  */
 export const NEW_GROUP_ROUTING = { maxWaitSeconds: 600, overflowAction: 'leave_message' } as const;
 
-export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
+export function createAccountsService({ db, bus, audit, outbox }: AccountsServiceDeps) {
   const repo = createAccountsRepository(db);
 
   async function assertStoresAndGroups(orgId: string, storeIds: string[] = [], groupIds: string[] = []) {
@@ -93,8 +100,11 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       await repo.createSession(hashToken(token), user.id, new Date(Date.now() + SESSION_DAYS * 86_400_000));
       return { token, maxAgeSeconds: SESSION_DAYS * 86_400 };
     },
+    /** Ends this session only (the user's other devices stay signed in) and its open sockets. */
     async logout(sessionToken: string) {
-      await repo.deleteSession(hashToken(sessionToken));
+      const hash = hashToken(sessionToken);
+      const row = await repo.deleteSession(hash);
+      if (row) bus.publish('access.revoked', { userId: row.userId, credentials: [hash] });
     },
     async resolveSession(sessionToken: string): Promise<UserCaller | null> {
       const user = await repo.findSessionUser(hashToken(sessionToken));
@@ -128,13 +138,25 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
         );
       await repo.updateUser(caller.orgId, caller.userId, { passwordHash: await hashPassword(newPassword) });
       // Other sessions end: a changed password must lock out whoever knew the old one.
-      await repo.deleteUserSessions(caller.userId, keepSession ? hashToken(keepSession) : undefined);
+      const ended = await repo.deleteUserSessions(
+        caller.userId,
+        keepSession ? hashToken(keepSession) : undefined,
+      );
+      bus.publish('access.revoked', { userId: caller.userId, credentials: ended });
     },
     async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
-      await repo.updateUser(caller.orgId, caller.userId, { status });
+      const event = { orgId: caller.orgId, userId: caller.userId, status };
+      // The change and its durable event commit together (routing.agent_online drains on `online`).
+      await db.transaction(async (tx) => {
+        await createAccountsRepository(tx as unknown as Database).updateUser(caller.orgId, caller.userId, {
+          status,
+        });
+        await writeEvents(tx as unknown as Database, [{ name: 'agent.status_changed', payload: event }]);
+      });
+      outbox?.nudge();
       const user = await repo.getUser(caller.orgId, caller.userId);
       if (!user) throw notFound('user');
-      bus.publish('agent.status_changed', { orgId: caller.orgId, userId: caller.userId, status });
+      bus.publish('agent.status_changed', event);
       return toUserDto(user);
     },
 
@@ -171,10 +193,24 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       requireRole(caller, 'admin');
       await assertStoresAndGroups(caller.orgId, req.storeIds, req.groupIds);
       const { storeIds, groupIds, ...values } = req;
+      const before = await repo.getUser(caller.orgId, id);
       const row = await repo.updateUser(caller.orgId, id, values, storeIds, groupIds);
-      if (!row) throw notFound('user');
+      if (!before || !row) throw notFound('user');
       await audit.record(caller, 'user.update', 'user', id, { ...req });
-      return toUserDto((await repo.getUser(caller.orgId, id))!);
+      const after = (await repo.getUser(caller.orgId, id))!;
+      // Disabled: every session ends (re-enabling does not revive old cookies). Role, stores or
+      // groups changed: open sockets joined rooms for the old access, so they are dropped; the
+      // client reconnects and joins the rooms of the new access.
+      if (after.disabled && !before.disabled) await repo.deleteUserSessions(id);
+      const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
+      if (
+        after.disabled !== before.disabled ||
+        after.role !== before.role ||
+        !sameSet(after.storeIds, before.storeIds) ||
+        !sameSet(after.groupIds, before.groupIds)
+      )
+        bus.publish('access.revoked', { userId: id, credentials: 'all' });
+      return toUserDto(after);
     },
 
     async listStores(caller: UserCaller) {
@@ -280,6 +316,7 @@ export function createAccountsService({ db, bus, audit }: AccountsServiceDeps) {
       const row = await repo.revokeApiToken(caller.orgId, id);
       if (!row) throw notFound('api_token');
       await audit.record(caller, 'token.revoke', 'api_token', id, { name: row.name });
+      bus.publish('access.revoked', { userId: row.userId, credentials: [row.tokenHash] });
     },
   };
 }

@@ -1,20 +1,24 @@
-import type {
-  TBotAnswer,
-  TBotContext,
-  TBotSettings,
-  TBotTryResult,
-  THandoffReason,
-  TMessage,
-  TSuggestions,
-  TUnansweredQuestion,
-  TUpdateBotSettingsRequest,
+import {
+  type TBotAnswer,
+  type TBotContext,
+  type TBotSettings,
+  type TBotTryResult,
+  type THandoffReason,
+  type TMessage,
+  type TSuggestions,
+  type TUnansweredQuestion,
+  type TUpdateBotSettingsRequest,
+  ZId,
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import { detectHumanRequest } from '@peakdesk/text';
+import { z } from 'zod';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
+import type { ListenerContext, Outbox } from '../../events/outbox.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { notFound } from '../../http/domain-error.ts';
 import { assertStoreInScope, scopeOf } from '../../http/scope.ts';
+import type { Jobs } from '../../jobs/jobs.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import type { ChatService } from '../chat/chat.service.ts';
@@ -88,6 +92,9 @@ export function formatFaqAnswer(faq: {
 
 const SETTINGS_TTL_MS = 2000;
 
+/** The turn decided to hand off: routing takes the conversation (idempotent: only from status `bot`). */
+const HANDOFF_JOB = { id: 'bot.handoff', version: 1, payload: z.object({ conversationId: ZId }) };
+
 export type BotServiceDeps = {
   db: Database;
   bus: EventBus;
@@ -95,17 +102,19 @@ export type BotServiceDeps = {
   knowledge: KnowledgeService;
   accounts: AccountsRepository;
   audit: AuditService;
+  jobs: Jobs;
   findQuickReply: (caller: UserCaller, id: string) => Promise<QuickReplyRow | null>;
   hooks?: Partial<BotHooks>;
 };
 
 export function createBotService(deps: BotServiceDeps) {
-  const { db, chat, knowledge } = deps;
+  const { db, chat, knowledge, jobs } = deps;
   const hooks: BotHooks = { ...defaultHooks, ...deps.hooks };
   const repo = createBotRepository(db);
   const settingsCache = new Map<string, { value: TBotSettings; at: number }>();
   // One turn at a time per conversation, so replies keep the order of the questions.
   const queues = new Map<string, Promise<void>>();
+  let listenedOn: Outbox | undefined;
 
   async function settingsFor(storeId: string): Promise<TBotSettings> {
     const cached = settingsCache.get(storeId);
@@ -118,7 +127,17 @@ export function createBotService(deps: BotServiceDeps) {
   const evaluate = (orgId: string, text: string, storeId: string | null) =>
     evaluateQuery({ knowledge, detectRisk: hooks.detectRisk, settingsFor }, orgId, text, storeId);
 
-  async function runTurn(orgId: string, ref: ConversationRef, message: TMessage): Promise<void> {
+  /**
+   * One bot turn for one customer message. Everything it writes — state, unanswered question, fact,
+   * the reply and the hand-off job — commits in `once`, with the `bot.turn` processed marker: a
+   * redelivered event (crash, lease expiry, replay) finds the marker and answers nothing.
+   */
+  async function runTurn(
+    orgId: string,
+    ref: ConversationRef,
+    message: TMessage,
+    once: ListenerContext['once'],
+  ): Promise<void> {
     const conv = await chat.repo.getConversation(ref.id);
     if (conv?.status !== 'bot') return; // handed off meanwhile: the agent has it now
     const settings = await settingsFor(conv.storeId);
@@ -148,7 +167,15 @@ export function createBotService(deps: BotServiceDeps) {
       : (state?.topic ?? null);
     const isAnswered = decision.outcome === 'answered';
     const isUnanswered = decision.outcome === 'abstained' || decision.reason === 'unanswered';
-    await repo.transaction(async (tx, txDb) => {
+    const replyText =
+      decision.outcome === 'answered' && answer?.faq
+        ? formatFaqAnswer(answer.faq)
+        : decision.outcome === 'handoff'
+          ? HANDOFF_REPLIES[decision.reason]
+          : ABSTAIN_REPLY;
+    let reply: Awaited<ReturnType<ChatService['insertBotMessageIn']>> = null;
+    const isDone = await once(async (txDb) => {
+      const tx = createBotRepository(txDb);
       await tx.saveState({
         conversationId: conv.id,
         orgId,
@@ -190,20 +217,33 @@ export function createBotService(deps: BotServiceDeps) {
           },
         },
       ]);
+      reply = await chat.insertBotMessageIn(
+        txDb,
+        { orgId, conversationId: conv.id },
+        replyText,
+        `bot-${message.id}`,
+      );
+      if (decision.outcome === 'handoff')
+        await jobs.scheduleIn(txDb, HANDOFF_JOB, {
+          key: `${HANDOFF_JOB.id}:${conv.id}`,
+          orgId,
+          runAt: new Date(),
+          payload: { conversationId: conv.id },
+        });
     });
-    const reply =
-      decision.outcome === 'answered' && answer?.faq
-        ? formatFaqAnswer(answer.faq)
-        : decision.outcome === 'handoff'
-          ? HANDOFF_REPLIES[decision.reason]
-          : ABSTAIN_REPLY;
-    await chat.postBotMessage(conv.id, reply, `bot-${message.id}`);
-    if (decision.outcome === 'handoff') await chat.handoffToHuman(conv.id);
+    if (!isDone) return;
+    if (reply) chat.publishStored(orgId, reply);
+    if (decision.outcome === 'handoff') jobs.nudge(HANDOFF_JOB.id);
   }
 
-  function enqueueTurn(orgId: string, ref: ConversationRef, message: TMessage): Promise<void> {
+  function enqueueTurn(
+    orgId: string,
+    ref: ConversationRef,
+    message: TMessage,
+    once: ListenerContext['once'],
+  ): Promise<void> {
     const previous = queues.get(ref.id) ?? Promise.resolve();
-    const next = previous.then(() => runTurn(orgId, ref, message));
+    const next = previous.then(() => runTurn(orgId, ref, message, once));
     const settled = next.catch(() => undefined);
     queues.set(ref.id, settled);
     void settled.then(() => {
@@ -229,19 +269,33 @@ export function createBotService(deps: BotServiceDeps) {
       return isBotServing(s.mode, s, new Date()) ? 'bot' : 'queued';
     },
 
-    /** Subscribes the bot to customer messages of conversations it serves (status `bot`). */
-    listen(bus: EventBus) {
-      // Failures reach the bus's listener-error log; the customer can still write 转人工 again.
-      return bus.subscribe('message.created', (e) =>
-        e.conversation.status === 'bot' && e.message.senderType === 'customer'
-          ? enqueueTurn(e.orgId, e.conversation, e.message)
-          : undefined,
-      );
+    /**
+     * The durable listener `bot.turn`: customer messages of conversations the bot serves (status
+     * `bot` as the message insert left it), at least once from the outbox, answered exactly once
+     * (`ctx.once`). Turns of one conversation run one at a time on an instance, in event order.
+     */
+    listen(outbox: Outbox) {
+      listenedOn = outbox;
+      outbox.listen({
+        name: 'bot.turn',
+        events: ['message.created'],
+        accepts: (e) =>
+          e.payload.conversation.status === 'bot' && e.payload.message.senderType === 'customer',
+        handle: (e, ctx) => enqueueTurn(e.payload.orgId, e.payload.conversation, e.payload.message, ctx.once),
+      });
+      jobs.register({
+        ...HANDOFF_JOB,
+        handle: async (p) => {
+          await chat.handoffToHuman(p.conversationId);
+        },
+      });
     },
 
-    /** Exposed for tests: resolves when every queued turn has run. */
+    /** Exposed for tests: resolves when every stored customer message has had its turn (and hand-off). */
     async idle(): Promise<void> {
+      await listenedOn?.drain();
       while (queues.size > 0) await Promise.all([...queues.values()]);
+      await jobs.runDue();
     },
 
     async ask(orgId: string, text: string, storeId: string | null = null): Promise<TBotAnswer> {

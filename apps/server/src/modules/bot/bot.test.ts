@@ -23,6 +23,7 @@ import {
   waitFor,
 } from '../../../test/harness.ts';
 import { orgScope } from '../../http/scope.ts';
+import { createChatRepository } from '../chat/chat.repository.ts';
 
 let server: TestServer;
 let t: Tenant;
@@ -214,5 +215,49 @@ describe('bot runtime', () => {
       faqId: null,
       handoff: true,
     });
+  });
+
+  it('a stored customer message gets its bot turn even when nothing was pushed; a redelivery answers nothing', async () => {
+    await server.services.bot.setMode(t.org.id, t.store.id, 'bot_first');
+    const { client, conv } = await customerIn(t.store.id);
+    expect(conv.status).toBe('bot');
+    client.close();
+    // As if the instance died right after the commit: the message (and its outbox event) are
+    // stored, but no in-process publish ever happened and the outbox was not nudged.
+    const [stored] = await createChatRepository(server.db.db).insertMessages([
+      {
+        orgId: t.org.id,
+        conversationId: conv.id,
+        senderType: 'customer',
+        senderId: null,
+        clientId: `crash-${conv.id}`,
+        type: 'text',
+        body: '亲，保价吗',
+        attachmentId: null,
+      },
+    ]);
+    const [event] = await queryRows<{ id: number; payload: unknown; created_at: Date | string }>(
+      server.db.db,
+      sql`SELECT id, payload, created_at FROM outbox WHERE name = 'message.created'
+            AND payload->'message'->>'id' = ${stored!.id}`,
+    );
+    expect(event).toBeTruthy();
+    await server.services.bot.idle();
+    const botReplies = () =>
+      queryRows<{ n: number }>(
+        server.db.db,
+        sql`SELECT count(*)::int AS n FROM messages WHERE conversation_id = ${conv.id} AND sender_type = 'bot'`,
+      );
+    expect((await botReplies())[0]?.n).toBe(1);
+    expect((await facts(conv.id)).map((f) => f.kind)).toEqual(['bot.answered']);
+    // The same event delivered again (lease ran out on a slow instance, or an admin replay).
+    await server.db.db.execute(
+      sql`INSERT INTO outbox_deliveries (listener, event_id, org_id, name, version, payload, created_at)
+          VALUES ('bot.turn', ${event!.id}, ${t.org.id}, 'message.created', 1, ${JSON.stringify(event!.payload)}::jsonb,
+            ${new Date(event!.created_at).toISOString()}::timestamptz)`,
+    );
+    await server.services.bot.idle();
+    expect((await botReplies())[0]?.n).toBe(1);
+    expect(await facts(conv.id)).toHaveLength(1);
   });
 });

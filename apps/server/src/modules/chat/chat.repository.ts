@@ -1,7 +1,14 @@
+import { durableEvents } from '@peakdesk/contracts';
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { DomainError, notFound } from '../../http/domain-error.ts';
 import { type Scope, scopedSql, scopedWhere } from '../../http/scope.ts';
 import { createBatcher } from './batcher.ts';
+import {
+  applyConversationEvent,
+  type ConversationEvent,
+  type ConversationState,
+} from './conversation-state.ts';
 
 const { customers, conversations, attachments } = schema;
 
@@ -73,30 +80,93 @@ const conversationSelect = sql`
   JOIN stores s ON s.id = c.store_id
   JOIN customers cu ON cu.id = c.customer_id`;
 
-export function createChatRepository(db: Database) {
-  /**
-   * One statement stores a whole batch: resends (already stored, or twice in the batch) are left
-   * out before numbering so they take no sequence number, each conversation's counter moves once by
-   * its count of new messages, and seqs follow the order of the batch. Conversation rows are locked
-   * in id order, so concurrent batches (other instances) cannot deadlock on them.
-   */
-  async function insertMessages(batch: InsertMessageInput[]): Promise<(InsertedMessage | null)[]> {
-    const input = JSON.stringify(
-      batch.map((m, ord) => ({
-        ord,
-        org_id: m.orgId,
-        conversation_id: m.conversationId,
-        sender_type: m.senderType,
-        sender_id: m.senderId,
-        client_id: m.clientId,
-        type: m.type,
-        body: m.body,
-        attachment_id: m.attachmentId,
-      })),
-    );
-    const rows = await queryRows<InsertedMessage & { ord: number }>(
-      db,
-      sql`WITH input AS (
+const stateOf = (c: ConversationRow): ConversationState => ({
+  status: c.status,
+  assigneeId: c.assigneeId,
+  groupId: c.groupId,
+  offer: c.leaveMessageOffer ?? null,
+  queuedAt: c.queuedAt,
+  routedFor: c.routedFor,
+  assignedAt: c.assignedAt,
+  resolvedAt: c.resolvedAt,
+  awaitingAgentSince: c.awaitingAgentSince,
+  missedAgentId: c.missedAgentId,
+  estimatedWaitSeconds: c.estimatedWaitSeconds,
+});
+
+export type Transition = { before: ConversationRow; after: ConversationRow; changed: boolean };
+
+/**
+ * The only writer of a conversation's lifecycle (status, assignee, group, offer and their clocks):
+ * locks the row, applies the state machine (conversation-state.ts), writes the result. Run it in the
+ * transaction of the change so the facts it records commit with it. An event the machine rejects is a
+ * 409 `invalid_transition`; `when` (checked on the locked row) turns a change that no longer applies —
+ * a timer firing late, a second handoff — into a quiet null instead.
+ */
+export async function transitionConversation(
+  tx: Database,
+  id: string,
+  event: ConversationEvent,
+  opts: { when?: (c: ConversationRow) => boolean; now?: Date } = {},
+): Promise<Transition | null> {
+  const [before] = await tx.select().from(conversations).where(eq(conversations.id, id)).for('update');
+  if (!before) throw notFound('conversation');
+  if (opts.when && !opts.when(before)) return null;
+  const t = applyConversationEvent(stateOf(before), event, opts.now);
+  if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
+  if (!t.changed) return { before, after: before, changed: false };
+  const n = t.next;
+  const [after] = await tx
+    .update(conversations)
+    .set({
+      status: n.status,
+      assigneeId: n.assigneeId,
+      groupId: n.groupId,
+      leaveMessageOffer: n.offer,
+      queuedAt: n.queuedAt,
+      routedFor: n.routedFor,
+      assignedAt: n.assignedAt,
+      resolvedAt: n.resolvedAt,
+      awaitingAgentSince: n.awaitingAgentSince,
+      missedAgentId: n.missedAgentId,
+      estimatedWaitSeconds: n.estimatedWaitSeconds,
+    })
+    .where(eq(conversations.id, id))
+    .returning();
+  return { before, after: after!, changed: true };
+}
+
+const MESSAGE_CREATED_VERSION = durableEvents['message.created'].version;
+
+/**
+ * One statement stores a whole batch: resends (already stored, or twice in the batch) are left
+ * out before numbering so they take no sequence number, each conversation's counter moves once by
+ * its count of new messages, and seqs follow the order of the batch. Conversation rows are locked
+ * in id order, so concurrent batches (other instances) cannot deadlock on them. The same statement
+ * writes one `message.created` outbox event per stored message (ZMessageCreatedEventV1; the
+ * conversation as the write left it): the event exists iff the message does, so a crash between
+ * commit and the in-process push never loses a bot turn. `db` may be a transaction.
+ */
+export async function insertMessagesIn(
+  db: Database,
+  batch: InsertMessageInput[],
+): Promise<(InsertedMessage | null)[]> {
+  const input = JSON.stringify(
+    batch.map((m, ord) => ({
+      ord,
+      org_id: m.orgId,
+      conversation_id: m.conversationId,
+      sender_type: m.senderType,
+      sender_id: m.senderId,
+      client_id: m.clientId,
+      type: m.type,
+      body: m.body,
+      attachment_id: m.attachmentId,
+    })),
+  );
+  const rows = await queryRows<InsertedMessage & { ord: number; org_id: string }>(
+    db,
+    sql`WITH input AS (
             SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(ord int, org_id uuid, conversation_id uuid,
               sender_type text, sender_id uuid, client_id text, type text, body text, attachment_id uuid)),
           fresh AS (
@@ -130,18 +200,33 @@ export function createChatRepository(db: Database) {
               n.body, n.attachment_id
             FROM numbered n JOIN c ON c.id = n.conversation_id
             ON CONFLICT (conversation_id, sender_type, client_id) DO NOTHING
-            RETURNING id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id, created_at)
+            RETURNING id, org_id, conversation_id, seq, sender_type, sender_id, client_id, type, body, attachment_id, created_at),
+          events AS (
+            INSERT INTO outbox (org_id, name, version, payload)
+            SELECT ins.org_id, 'message.created', ${MESSAGE_CREATED_VERSION}::int, jsonb_build_object(
+              'orgId', ins.org_id,
+              'message', jsonb_build_object('id', ins.id, 'conversationId', ins.conversation_id, 'seq', ins.seq,
+                'senderType', ins.sender_type, 'senderId', ins.sender_id, 'senderName', NULL::text,
+                'clientId', ins.client_id, 'type', ins.type, 'body', ins.body, 'attachmentId', ins.attachment_id,
+                'createdAt', to_char(ins.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+              'conversation', jsonb_build_object('id', c.id, 'storeId', c.store_id, 'customerId', c.customer_id,
+                'groupId', c.group_id, 'assigneeId', c.assignee_id, 'status', c.status))
+            FROM ins JOIN c ON c.id = ins.conversation_id
+            ORDER BY ins.conversation_id, ins.seq)
           SELECT ins.*, NULL::text AS sender_name, n.ord, c.status AS conv_status, c.store_id AS conv_store_id,
             c.customer_id AS conv_customer_id, c.group_id AS conv_group_id, c.assignee_id AS conv_assignee_id,
             c.first_agent_reply_at IS NOT NULL AS conv_has_agent_reply
           FROM ins JOIN c ON c.id = ins.conversation_id
           JOIN numbered n ON n.conversation_id = ins.conversation_id AND n.sender_type = ins.sender_type
             AND n.client_id = ins.client_id`,
-    );
-    const out: (InsertedMessage | null)[] = batch.map(() => null);
-    for (const { ord, ...row } of rows) out[ord] = row;
-    return out;
-  }
+  );
+  const out: (InsertedMessage | null)[] = batch.map(() => null);
+  for (const { ord, org_id: _o, ...row } of rows) out[ord] = row;
+  return out;
+}
+
+export function createChatRepository(db: Database) {
+  const insertMessages = (batch: InsertMessageInput[]) => insertMessagesIn(db, batch);
   const writeMessage = createBatcher(insertMessages, { maxBatch: 500 });
 
   return {
@@ -192,19 +277,6 @@ export function createChatRepository(db: Database) {
     async createConversation(values: typeof conversations.$inferInsert) {
       const [row] = await db.insert(conversations).values(values).returning();
       return row!;
-    },
-    /** Compare-and-set on status so two instances never apply conflicting transitions. */
-    async updateConversationIf(
-      id: string,
-      expectedStatus: ConversationRow['status'],
-      patch: Partial<typeof conversations.$inferInsert>,
-    ) {
-      const [row] = await db
-        .update(conversations)
-        .set(patch)
-        .where(and(eq(conversations.id, id), eq(conversations.status, expectedStatus)))
-        .returning();
-      return row ?? null;
     },
     /** Tenancy and the message counter of several conversations: one indexed read. */
     async conversationHeads(scope: Scope, ids: string[]) {
@@ -282,10 +354,14 @@ export function createChatRepository(db: Database) {
         );
       }
     },
+    /** False when another reply was first (two agents, or a resend racing the original). */
     async markFirstAgentReply(conversationId: string) {
-      await db.execute(
-        sql`UPDATE conversations SET first_agent_reply_at = now() WHERE id = ${conversationId} AND first_agent_reply_at IS NULL`,
+      const rows = await queryRows<{ id: string }>(
+        db,
+        sql`UPDATE conversations SET first_agent_reply_at = now()
+            WHERE id = ${conversationId} AND first_agent_reply_at IS NULL RETURNING id`,
       );
+      return rows.length > 0;
     },
 
     async listConversations(

@@ -20,16 +20,19 @@ import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
-import { recordFacts } from '../facts/facts.service.ts';
+import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import {
   type ChatRepository,
   type ConversationListRecord,
   type ConversationRow,
   createChatRepository,
+  type InsertedMessage,
+  insertMessagesIn,
   type MessageRecord,
+  transitionConversation,
 } from './chat.repository.ts';
-import { type ConversationEvent, transitionConversation } from './conversation-state.ts';
+import type { ConversationEvent } from './conversation-state.ts';
 import { signVisitorToken, verifyVisitorToken } from './visitor-token.ts';
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -84,6 +87,8 @@ export type ChatServiceDeps = {
   accounts: AccountsRepository;
   secret: string;
   routing: () => RoutingService;
+  /** Every stored message wrote a `message.created` outbox event: hand it over now, not at the poll. */
+  outbox?: { nudge(): void };
   /** Where a new conversation starts: with the bot (per store mode) or in the human queue. */
   initialStatus?: (c: { orgId: string; storeId: string; customerId: string }) => Promise<'bot' | 'queued'>;
 };
@@ -93,6 +98,19 @@ export function createChatService(deps: ChatServiceDeps) {
   const repo: ChatRepository = createChatRepository(db);
   // Conversations are looked up on every message; their tenancy never changes, so cache the ref.
   const refCache = new Map<string, { orgId: string; storeId: string; customerId: string }>();
+
+  const stored = <T>(rec: T): T => {
+    if (rec) deps.outbox?.nudge();
+    return rec;
+  };
+  const refOfInserted = (rec: InsertedMessage): ConversationRef => ({
+    id: rec.conversation_id,
+    storeId: rec.conv_store_id,
+    customerId: rec.conv_customer_id,
+    groupId: rec.conv_group_id,
+    assigneeId: rec.conv_assignee_id,
+    status: rec.conv_status,
+  });
 
   async function loadConversation(id: string): Promise<ConversationRow> {
     const row = await repo.getConversation(id);
@@ -130,61 +148,71 @@ export function createChatService(deps: ChatServiceDeps) {
     return dto;
   }
 
-  async function applyTransition(
-    c: ConversationRow,
+  /** A lifecycle change and its facts in one transaction (the row is locked by the transition). */
+  async function transition(
+    id: string,
     event: ConversationEvent,
-    patch: Partial<ConversationRow> = {},
+    facts: (row: ConversationRow) => Fact[],
+    when?: (c: ConversationRow) => boolean,
   ) {
-    const t = transitionConversation({ status: c.status, assigneeId: c.assigneeId }, event);
-    if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
-    if (!t.changed) return c;
-    const row = await repo.updateConversationIf(c.id, c.status, {
-      ...patch,
-      status: t.next.status,
-      assigneeId: t.next.assigneeId,
+    return db.transaction(async (t) => {
+      const tx = t as unknown as Database;
+      const done = await transitionConversation(tx, id, event, when ? { when } : {});
+      if (done?.changed) await recordFacts(tx, facts(done.after));
+      return done;
     });
-    if (!row)
-      throw new DomainError('conflict', 'conversation_changed', 'the conversation changed meanwhile; retry');
-    return row;
   }
 
   async function postSystemMessage(conversationId: string, body: string): Promise<TMessage> {
     const c = await loadConversation(conversationId);
-    const rec = await repo.insertMessage({
-      orgId: c.orgId,
-      conversationId,
-      senderType: 'system',
-      senderId: null,
-      clientId: `sys-${randomUUID()}`,
-      type: 'system',
-      body,
-      attachmentId: null,
-    });
+    const rec = stored(
+      await repo.insertMessage({
+        orgId: c.orgId,
+        conversationId,
+        senderType: 'system',
+        senderId: null,
+        clientId: `sys-${randomUUID()}`,
+        type: 'system',
+        body,
+        attachmentId: null,
+      }),
+    );
     const message = toMessageDto(rec!);
     bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
     return message;
   }
 
-  /** A bot reply; the client id makes a redelivered customer message produce one reply only. */
-  async function postBotMessage(
-    conversationId: string,
+  /**
+   * A bot reply written in the caller's transaction (the bot turn's, with its processed marker); the
+   * client id also makes a second reply to the same customer message impossible. Push it with
+   * `publishStored` after the commit.
+   */
+  async function insertBotMessageIn(
+    tx: Database,
+    c: { orgId: string; conversationId: string },
     body: string,
     clientId: string,
-  ): Promise<TMessage | null> {
-    const c = await loadConversation(conversationId);
-    const rec = await repo.insertMessage({
-      orgId: c.orgId,
-      conversationId,
-      senderType: 'bot',
-      senderId: null,
-      clientId,
-      type: 'text',
-      body,
-      attachmentId: null,
-    });
-    if (!rec) return null;
+  ): Promise<InsertedMessage | null> {
+    const [rec] = await insertMessagesIn(tx, [
+      {
+        orgId: c.orgId,
+        conversationId: c.conversationId,
+        senderType: 'bot',
+        senderId: null,
+        clientId,
+        type: 'text',
+        body,
+        attachmentId: null,
+      },
+    ]);
+    return rec ?? null;
+  }
+
+  /** After the commit of a message written in a transaction: outbox hand-over and realtime push. */
+  function publishStored(orgId: string, rec: InsertedMessage): TMessage {
+    stored(rec);
     const message = toMessageDto(rec);
-    bus.publish('message.created', { orgId: c.orgId, message, conversation: refOf(c) });
+    bus.publish('message.created', { orgId, message, conversation: refOfInserted(rec) });
     return message;
   }
 
@@ -197,7 +225,8 @@ export function createChatService(deps: ChatServiceDeps) {
   return {
     repo,
     postSystemMessage,
-    postBotMessage,
+    insertBotMessageIn,
+    publishStored,
     conversationDto,
     publishConversation,
 
@@ -262,24 +291,28 @@ export function createChatService(deps: ChatServiceDeps) {
       const store = await accounts.getStoreById(caller.storeId);
       if (!store) throw notFound('store');
       const status = (await deps.initialStatus?.(caller)) ?? 'queued';
-      const c = await repo.createConversation({
-        orgId: caller.orgId,
-        storeId: caller.storeId,
-        customerId: caller.customerId,
-        groupId: store.defaultGroupId,
-        status,
-        entry,
-        queuedAt: status === 'queued' ? new Date() : null,
+      const c = await db.transaction(async (t) => {
+        const tx = t as unknown as Database;
+        const row = await createChatRepository(tx).createConversation({
+          orgId: caller.orgId,
+          storeId: caller.storeId,
+          customerId: caller.customerId,
+          groupId: store.defaultGroupId,
+          status,
+          entry,
+          queuedAt: status === 'queued' ? new Date() : null,
+        });
+        await recordFacts(tx, [
+          {
+            orgId: row.orgId,
+            kind: 'conversation.created',
+            storeId: row.storeId,
+            groupId: row.groupId,
+            conversationId: row.id,
+          },
+        ]);
+        return row;
       });
-      await recordFacts(db, [
-        {
-          orgId: c.orgId,
-          kind: 'conversation.created',
-          storeId: c.storeId,
-          groupId: c.groupId,
-          conversationId: c.id,
-        },
-      ]);
       if (status === 'bot') await publishConversation(c.id, null);
       else await enqueue(c, firstMessage);
       return conversationDto(c.id);
@@ -287,9 +320,13 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** The bot gives the conversation to the human queue (transition `handoff` → `queued`). */
     async handoffToHuman(conversationId: string) {
-      const c = await loadConversation(conversationId);
-      if (c.status !== 'bot') return;
-      await enqueue(await applyTransition(c, { type: 'handoff' }, { queuedAt: new Date() }));
+      const done = await transition(
+        conversationId,
+        { type: 'bot_handoff' },
+        () => [],
+        (c) => c.status === 'bot', // handed off meanwhile (another instance, a resent message)
+      );
+      if (done) await enqueue(done.after);
     },
 
     async listCustomerConversations(caller: CustomerCaller) {
@@ -320,16 +357,18 @@ export function createChatService(deps: ChatServiceDeps) {
             'attachmentId',
           );
       }
-      const rec = await repo.insertMessage({
-        orgId: cached.orgId,
-        conversationId: req.conversationId,
-        senderType,
-        senderId: caller.kind === 'user' ? caller.userId : null,
-        clientId: req.clientId,
-        type: req.type,
-        body: req.body,
-        attachmentId: req.type === 'image' ? req.attachmentId : null,
-      });
+      const rec = stored(
+        await repo.insertMessage({
+          orgId: cached.orgId,
+          conversationId: req.conversationId,
+          senderType,
+          senderId: caller.kind === 'user' ? caller.userId : null,
+          clientId: req.clientId,
+          type: req.type,
+          body: req.body,
+          attachmentId: req.type === 'image' ? req.attachmentId : null,
+        }),
+      );
       if (!rec) {
         // A resend of something already stored: answer with the original, and push it again. The
         // instance that stored it may have died before its push (kill -9 between commit and
@@ -345,27 +384,23 @@ export function createChatService(deps: ChatServiceDeps) {
       }
       rec.sender_name = caller.kind === 'user' ? caller.name : null;
       const message = toMessageDto(rec);
-      const ref: ConversationRef = {
-        id: req.conversationId,
-        storeId: rec.conv_store_id,
-        customerId: rec.conv_customer_id,
-        groupId: rec.conv_group_id,
-        assigneeId: rec.conv_assignee_id,
-        status: rec.conv_status,
-      };
-      bus.publish('message.created', { orgId: cached.orgId, message, conversation: ref });
+      bus.publish('message.created', { orgId: cached.orgId, message, conversation: refOfInserted(rec) });
       if (caller.kind === 'user' && !rec.conv_has_agent_reply && rec.conv_assignee_id === caller.userId) {
-        await repo.markFirstAgentReply(req.conversationId);
-        await recordFacts(db, [
-          {
-            orgId: cached.orgId,
-            kind: 'conversation.first_agent_reply',
-            storeId: rec.conv_store_id,
-            groupId: rec.conv_group_id,
-            agentId: caller.userId,
-            conversationId: req.conversationId,
-          },
-        ]);
+        const orgId = cached.orgId;
+        await db.transaction(async (t) => {
+          const tx = t as unknown as Database;
+          if (!(await createChatRepository(tx).markFirstAgentReply(req.conversationId))) return;
+          await recordFacts(tx, [
+            {
+              orgId,
+              kind: 'conversation.first_agent_reply',
+              storeId: rec.conv_store_id,
+              groupId: rec.conv_group_id,
+              agentId: caller.userId,
+              conversationId: req.conversationId,
+            },
+          ]);
+        });
       }
       if (caller.kind === 'customer' && rec.conv_status === 'resolved') await this.reopen(req.conversationId);
       return message;
@@ -373,23 +408,21 @@ export function createChatService(deps: ChatServiceDeps) {
 
     /** A customer writing after the chat was resolved is served again: back into the queue. */
     async reopen(conversationId: string) {
-      const c = await loadConversation(conversationId);
-      if (c.status !== 'resolved') return;
-      const row = await applyTransition(
-        c,
-        { type: 'customer_message' },
-        { queuedAt: new Date(), resolvedAt: null },
+      const done = await transition(
+        conversationId,
+        { type: 'reopened' },
+        (row) => [
+          {
+            orgId: row.orgId,
+            kind: 'conversation.reopened',
+            storeId: row.storeId,
+            groupId: row.groupId,
+            conversationId: row.id,
+          },
+        ],
+        (c) => c.status === 'resolved', // reopened meanwhile by another message
       );
-      await recordFacts(db, [
-        {
-          orgId: row.orgId,
-          kind: 'conversation.reopened',
-          storeId: row.storeId,
-          groupId: row.groupId,
-          conversationId: row.id,
-        },
-      ]);
-      await enqueue(row);
+      if (done) await enqueue(done.after);
     },
 
     async history(caller: Caller, conversationId: string, q: THistoryQuery): Promise<THistoryPage> {
@@ -462,8 +495,7 @@ export function createChatService(deps: ChatServiceDeps) {
 
     async resolve(caller: UserCaller, id: string) {
       const c = await authorize(caller, id, 'write');
-      const row = await applyTransition(c, { type: 'resolve' }, { resolvedAt: new Date() });
-      await recordFacts(db, [
+      await transition(id, { type: 'resolved' }, (row) => [
         {
           orgId: row.orgId,
           kind: 'conversation.resolved',

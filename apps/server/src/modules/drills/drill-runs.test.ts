@@ -1,4 +1,4 @@
-import type { TDrillRun, TErrorBody } from '@peakdesk/contracts';
+import type { TDrillRun, TErrorBody, TWallSnapshot } from '@peakdesk/contracts';
 import { schema } from '@peakdesk/db';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +24,9 @@ let supervisor: string;
 let otherSupervisor: string;
 let agent: string;
 
-const short = { speed: 600, from: '00:00', to: '00:06', dailyVolume: 2000, agents: 3, concurrency: 4 };
+// At 30× a simulated 30 s target is 1 s real, well above the transport delay between the
+// simulator's clock and the server's, so the two service levels can be compared.
+const short = { speed: 30, from: '00:00', to: '00:06', dailyVolume: 6000, agents: 3, concurrency: 4 };
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -67,6 +69,22 @@ describe('drill runs', () => {
       .where(eq(schema.drillRuns.id, started.body.id));
     expect(JSON.stringify(row)).not.toContain(started.body.supervisor.password!);
 
+    // The wall watching the drill organisation says so, with the run's own figures.
+    const wallOf = async () =>
+      (
+        await api<TWallSnapshot>(server, 'GET', `/api/routing/wall?orgId=${started.body.drillOrgId}`, {
+          token: supervisor,
+        })
+      ).body;
+    const live = await wallOf();
+    expect(live.drill).toMatchObject({
+      runId: started.body.id,
+      status: 'running',
+      speed: 30,
+      targetSeconds: 30,
+    });
+    expect((await wallOf()).drill?.name).toBe('大促演练');
+
     const done = await waitFor(async () => {
       const r = await api<TDrillRun>(server, 'GET', `/api/drills/runs/${started.body.id}`, {
         token: supervisor,
@@ -80,11 +98,25 @@ describe('drill runs', () => {
     expect(done.summary!.duplicated).toBe(0);
     expect(done.finishedAt).not.toBeNull();
 
+    // One definition: the wall's drill service level (server clock) is the summary's (simulator's
+    // clock) up to the transport delay between them; the queue the wall shows is the summary's.
+    const after = await wallOf();
+    expect(after.drill!.status).toBe('finished');
+    expect(after.drill!.queued).toBeGreaterThanOrEqual(done.summary!.handedOff * 0.9);
+    expect(Math.abs(after.drill!.serviceLevel! - done.summary!.serviceLevel)).toBeLessThanOrEqual(0.15);
+    expect(after.groups.reduce((n, g) => n + g.queueLength, 0)).toBe(done.summary!.queuedAtEnd);
+    // The wall of the caller's own organisation is not a drill's.
+    expect(
+      (await api<TWallSnapshot>(server, 'GET', '/api/routing/wall', { token: supervisor })).body.drill,
+    ).toBeNull();
+
     const report = await api<string>(server, 'GET', `/api/drills/runs/${started.body.id}/report`, {
       token: supervisor,
     });
     expect(report.status).toBe(200);
     expect(report.body).toContain('echarts');
+    // …and the report's figure is the summary's.
+    expect(report.body).toContain(`${(done.summary!.serviceLevel * 100).toFixed(1)}%`);
     // Stored in the database, not in a file of this instance.
     const [stored] = await server.db.db
       .select({ html: schema.drillRuns.reportHtml })

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, notFound } from '../../http/domain-error.ts';
 import { scopedWhere, scopeOf } from '../../http/scope.ts';
+import type { WatchedDrill } from '../routing/wall.service.ts';
 import type { DrillsService } from './drills.service.ts';
 
 const cliBin = join(
@@ -29,6 +30,12 @@ const HEARTBEAT_MS = 2_000;
 /** A running drill whose instance has not written for this long has lost its simulator. */
 const STALE_MS = 20_000;
 const INTERRUPTED = 'interrupted: the server instance running this drill stopped';
+/**
+ * A drill's service-level target in simulated seconds: the simulator's figure, the wall watching
+ * the drill organisation and the report all judge first replies against it (the drill group's
+ * `service_level_seconds` default).
+ */
+export const DRILL_TARGET_SECONDS = 30;
 
 type Row = typeof schema.drillRuns.$inferSelect;
 type Local = { id: string; proc: ChildProcess; dir: string; progress: TDrillRun['progress']; dirty: boolean };
@@ -207,6 +214,8 @@ export function createDrillRunner(deps: {
         String(req.dailyVolume),
         '--concurrency',
         String(req.concurrency),
+        '--target-seconds',
+        String(DRILL_TARGET_SECONDS),
         '--json',
         '--report',
         join(dir, 'report.html'),
@@ -261,6 +270,27 @@ export function createDrillRunner(deps: {
       requireRole(caller, 'admin', 'supervisor');
       await expireStale(caller.orgId);
       return toDto(await load(caller, id));
+    },
+
+    /** The latest run of a drill organisation (the wall watching it shows the drill's figures). */
+    async watched(drillOrgId: string): Promise<WatchedDrill | null> {
+      const [r] = await db
+        .select()
+        .from(schema.drillRuns)
+        .where(eq(schema.drillRuns.drillOrgId, drillOrgId))
+        .orderBy(desc(schema.drillRuns.startedAt))
+        .limit(1);
+      if (!r) return null;
+      const settings = r.settings as TDrillRun['settings'];
+      return {
+        runId: r.id,
+        name: settings.name,
+        status: r.status,
+        speed: settings.speed,
+        targetSeconds: DRILL_TARGET_SECONDS,
+        startedAt: r.startedAt.toISOString(),
+        finishedAt: r.finishedAt?.toISOString() ?? null,
+      };
     },
 
     async report(caller: UserCaller, id: string): Promise<string> {

@@ -15,7 +15,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { userOf } from '../../http/auth.ts';
+import { staffBeforeBody, userOf } from '../../http/auth.ts';
 import { DomainError } from '../../http/domain-error.ts';
 import type { Services } from '../../services.ts';
 
@@ -58,6 +58,7 @@ export function registerKnowledgeRoutes(app: FastifyInstance, s: Services) {
         response: { 200: ZFaqImportResult },
       },
       bodyLimit: IMPORT_LIMIT,
+      onRequest: staffBeforeBody(s.resolvers),
     },
     async (req) => {
       if (!Buffer.isBuffer(req.body))

@@ -16,6 +16,7 @@ import {
 } from '../../../test/harness.ts';
 import type { CustomerCaller } from '../../http/caller.ts';
 import { orgScope } from '../../http/scope.ts';
+import { JOB } from './routing-context.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -32,10 +33,14 @@ const facts = (conversationId: string) => factsOf(server, conversationId);
 async function settings(t: Tenant, patch: Partial<TGroupRouting>) {
   return server.services.routing.updateGroupSettings(userCaller(t, t.admin), t.groups.presale.id, patch);
 }
-/** The periodic queue refresh (a durable singleton timer), made due now and run. */
+/** The periodic queue refresh (a singleton job), made due now and run. */
 async function refresh() {
-  await server.services.timers.schedule('routing.queue_refresh', 'routing.queue_refresh', new Date(0));
-  await server.services.timers.runDue();
+  await server.services.jobs.schedule(JOB.queueRefresh, {
+    key: JOB.queueRefresh.id,
+    runAt: new Date(0),
+    payload: {},
+  });
+  await server.services.jobs.runDue();
 }
 const OPENED = '客服已上班，正在为您安排客服，请稍候～';
 
@@ -164,7 +169,7 @@ describe('after-hours hold released when the group opens', () => {
     );
     expect(new Date(row!.queued_at).getTime()).toBeGreaterThanOrEqual(openedAt - 1000);
     // Normal routing from now on: B has a max-wait timer; the wall counts B in the queue.
-    expect(await server.services.timers.get(`routing.max_wait:${b.id}`)).toBeTruthy();
+    expect(await server.services.jobs.get(`routing.max_wait:${b.id}`)).toBeTruthy();
     const wall = await server.services.routing.wall(orgScope(t.org.id));
     expect(wall.groups.find((g) => g.groupId === t.groups.presale.id)).toMatchObject({
       isOpen: true,

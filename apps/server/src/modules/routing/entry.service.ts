@@ -76,7 +76,7 @@ export function createEntry(ctx: RoutingContext, queue: Queue, overflow: Overflo
         return { ...updated, status: 'bot' as const };
       }
       if (group?.max_wait_seconds)
-        scheduleMaxWait(w, conv.id, group.id, conv.queued_at, group.max_wait_seconds);
+        await scheduleMaxWait(w, conv, group.id, conv.queued_at, group.max_wait_seconds);
       return updated;
     });
   }

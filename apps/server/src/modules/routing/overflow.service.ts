@@ -1,18 +1,19 @@
 import { laneOfPriority, type TLeaveMessageRequest, type TQueuePosition } from '@peakdesk/contracts';
 import type { CustomerCaller } from '../../http/caller.ts';
 import { DomainError, notFound } from '../../http/domain-error.ts';
-import { transitionConversation } from '../chat/conversation-state.ts';
+import { transitionConversation } from '../chat/chat.repository.ts';
 import type { Fact } from '../facts/facts.service.ts';
 import { describeWeeklyHours, isOpenAt } from './business-hours.ts';
 import type { Queue } from './queue.service.ts';
 import type { GroupSettingsRow, RoutedConversation } from './routing.repository.ts';
 import {
   type Change,
+  JOB,
+  jobKey,
   type RoutingContext,
   type RoutingEvent,
   scheduleMaxWait,
   seconds,
-  TIMER,
 } from './routing-context.ts';
 
 const LEAVE_MESSAGE_OFFER = '当前咨询人数较多，您可以留言，客服会尽快联系您；也可以继续排队等待。';
@@ -29,16 +30,17 @@ const afterHoursOffer = (serviceHours: string | null) =>
  */
 export function createOverflow(ctx: RoutingContext, queue: Queue) {
   const { deps, repo, change, positions } = ctx;
-  const { timers, logger } = deps;
+  const { jobs, logger } = deps;
 
   /** Back to the bot (max wait or after hours with that fallback). */
   async function leaveQueue(w: Change, conv: RoutedConversation, data: Record<string, unknown>) {
-    const t = transitionConversation(
-      { status: conv.status, assigneeId: conv.assignee_id },
-      { type: 'return_to_bot' },
+    const done = await transitionConversation(
+      w.tx,
+      conv.id,
+      { type: 'overflowed', to: 'bot' },
+      { when: (c) => c.status === 'queued' },
     );
-    if (!t.ok) return;
-    await w.r.setStatus(conv.id, 'bot');
+    if (!done) return;
     await w.record(
       [
         {
@@ -66,7 +68,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
    * until they leave a message. Leaving the page ends it as abandoned, like any wait.
    */
   async function holdAfterHours(w: Change, conv: RoutedConversation, group: GroupSettingsRow | null) {
-    await w.r.setLeaveMessageOffer(conv.id, 'after_hours');
+    await transitionConversation(w.tx, conv.id, { type: 'offered', reason: 'after_hours' });
     await w.record(
       [
         {
@@ -110,7 +112,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
         const events: RoutingEvent[] = [];
         for (const [i, conv] of held.entries()) {
           const queuedAt = new Date(now.getTime() + i);
-          await w.r.releaseHeld(conv.id, queuedAt);
+          await transitionConversation(w.tx, conv.id, { type: 'released', at: queuedAt });
           facts.push({
             orgId: conv.org_id,
             kind: 'conversation.queued',
@@ -126,7 +128,8 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
               heldSeconds: seconds(conv.queued_at, now),
             },
           });
-          if (group.max_wait_seconds) scheduleMaxWait(w, conv.id, groupId, queuedAt, group.max_wait_seconds);
+          if (group.max_wait_seconds)
+            await scheduleMaxWait(w, conv, groupId, queuedAt, group.max_wait_seconds);
           events.push(
             { type: 'system_message', conversationId: conv.id, body: OPENED },
             { type: 'conversation_changed', conversationId: conv.id, previousAssigneeId: null },
@@ -155,7 +158,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
    */
   async function offerLeaveMessage(w: Change, conv: RoutedConversation) {
     if (conv.leave_message_offer) return;
-    await w.r.setLeaveMessageOffer(conv.id, 'offered');
+    await transitionConversation(w.tx, conv.id, { type: 'offered', reason: 'max_wait' });
     await w.record(
       [
         {
@@ -179,8 +182,8 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     );
   }
 
-  async function onMaxWait(payload: Record<string, unknown>): Promise<Date | undefined> {
-    const conversationId = String(payload.conversationId);
+  async function onMaxWait(payload: { conversationId: string; groupId: string }): Promise<undefined> {
+    const { conversationId } = payload;
     const moved = await change(async (w) => {
       const conv = await w.r.lockConversation(conversationId);
       if (conv?.status !== 'queued' || !conv.group_id || conv.group_id !== payload.groupId) return null;
@@ -189,9 +192,9 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
       if (group.overflow_action === 'reserve_group' && group.overflow_group_id) {
         const reserve = await w.r.getGroup(group.overflow_group_id);
         if (!reserve) return null;
-        await w.r.moveGroup(conv.id, reserve.id);
+        await transitionConversation(w.tx, conv.id, { type: 'overflowed', to: 'group', groupId: reserve.id });
         if (reserve.max_wait_seconds)
-          scheduleMaxWait(w, conv.id, reserve.id, new Date(), reserve.max_wait_seconds);
+          await scheduleMaxWait(w, conv, reserve.id, new Date(), reserve.max_wait_seconds);
         await w.record(
           [
             {
@@ -226,7 +229,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     const groupId = await change(async (w) => {
       const conv = await w.r.lockConversation(conversationId);
       if (conv?.status !== 'queued') return null;
-      await w.r.setStatus(conv.id, 'closed');
+      await transitionConversation(w.tx, conv.id, { type: 'abandoned' });
       await w.record(
         [
           {
@@ -246,18 +249,28 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     return groupId !== null;
   }
 
-  timers.register(TIMER.maxWait, onMaxWait);
-  timers.register(TIMER.abandon, async (p) => {
-    const id = await repo.queuedOfCustomer(String(p.customerId));
-    if (id) await abandon(id, 'disconnected');
-    return undefined;
+  jobs.register({ ...JOB.maxWait, handle: onMaxWait });
+  // A promotion burst ends in thousands of abandonments at once: each is its own short transaction.
+  jobs.register({
+    ...JOB.abandon,
+    concurrency: 16,
+    handle: async (p) => {
+      const id = await repo.queuedOfCustomer(p.customerId);
+      if (id) await abandon(id, 'disconnected');
+    },
   });
-  timers.register(TIMER.queueRefresh, async () => {
-    // One instance per period releases the chats held after hours of groups now open, then refreshes
-    // every queue's estimates (they drift as time passes).
-    await releaseOpenedGroups().catch((e: unknown) => logger.warn({ err: e }, 'after-hours release failed'));
-    for (const g of await repo.queuedGroups()) await positions.publishPositions(g, 5000);
-    return new Date(Date.now() + 5_000);
+  jobs.register({
+    ...JOB.queueRefresh,
+    concurrency: 1,
+    handle: async () => {
+      // One instance per period releases the chats held after hours of groups now open, then refreshes
+      // every queue's estimates (they drift as time passes).
+      await releaseOpenedGroups().catch((e: unknown) =>
+        logger.warn({ err: e }, 'after-hours release failed'),
+      );
+      for (const g of await repo.queuedGroups()) await positions.publishPositions(g, 5000);
+      return new Date(Date.now() + 5_000);
+    },
   });
 
   return {
@@ -265,22 +278,27 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     leaveQueue,
     /** The periodic queue refresh: one timer for the whole deployment, created by whoever starts first. */
     startRefresh() {
-      void timers
-        .get(TIMER.queueRefresh)
-        .then((t) => (t ? undefined : timers.schedule(TIMER.queueRefresh, TIMER.queueRefresh, new Date())))
+      const key = JOB.queueRefresh.id;
+      void jobs
+        .get(key)
+        .then((t) =>
+          t ? undefined : jobs.schedule(JOB.queueRefresh, { key, runAt: new Date(), payload: {} }),
+        )
+        .then(() => jobs.nudge(JOB.queueRefresh.id))
         .catch(() => undefined);
     },
 
+    /** A socket change is a one-statement change: the job is written directly (no other row moves). */
     async customerConnected(customerId: string) {
-      await timers.cancel(`${TIMER.abandon}:${customerId}`);
+      await jobs.cancel(jobKey(JOB.abandon, customerId));
     },
-    async customerDisconnected(customerId: string) {
-      await timers.schedule(
-        `${TIMER.abandon}:${customerId}`,
-        TIMER.abandon,
-        new Date(Date.now() + deps.config.abandonGraceSeconds * 1000),
-        { customerId },
-      );
+    async customerDisconnected(customerId: string, orgId: string) {
+      await jobs.schedule(JOB.abandon, {
+        key: jobKey(JOB.abandon, customerId),
+        orgId,
+        runAt: new Date(Date.now() + deps.config.abandonGraceSeconds * 1000),
+        payload: { customerId },
+      });
     },
 
     /** The customer takes the leave-a-message offer: placeholder with their text, conversation closed. */
@@ -306,11 +324,6 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
             'not_offered',
             'leave-a-message is offered once the group’s maximum wait has passed',
           );
-        const t = transitionConversation(
-          { status: conv.status, assigneeId: conv.assignee_id },
-          { type: 'close' },
-        );
-        if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
         const reason = conv.leave_message_offer === 'after_hours' ? 'after_hours' : 'max_wait';
         const placeholderId = await w.r.insertPlaceholder({
           orgId: conv.org_id,
@@ -321,7 +334,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
           message: req.message,
           contact,
         });
-        await w.r.setStatus(conv.id, 'closed');
+        await transitionConversation(w.tx, conv.id, { type: 'left_message' });
         await w.record(
           [
             {
@@ -370,7 +383,7 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
             'the group is outside its business hours: there is no queue to wait in',
           );
         if (conv.leave_message_offer !== 'offered') return;
-        await w.r.setLeaveMessageOffer(conv.id, 'declined');
+        await transitionConversation(w.tx, conv.id, { type: 'kept_waiting' });
         await w.record([
           {
             orgId: conv.org_id,

@@ -1,5 +1,5 @@
 import type { Queue } from './queue.service.ts';
-import { type RoutingContext, seconds, TIMER } from './routing-context.ts';
+import { JOB, type RoutingContext, seconds } from './routing-context.ts';
 
 /**
  * Agent presence as routing sees it: sockets per agent on this instance, the heartbeat that keeps
@@ -8,7 +8,7 @@ import { type RoutingContext, seconds, TIMER } from './routing-context.ts';
  */
 export function createPresence(ctx: RoutingContext, queue: Queue) {
   const { deps, repo, change } = ctx;
-  const { timers, logger } = deps;
+  const { jobs, logger } = deps;
   const localAgents = new Map<string, number>();
   let heartbeat: ReturnType<typeof setInterval> | undefined;
 
@@ -41,9 +41,8 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
     return n;
   }
 
-  async function onNoReply(payload: Record<string, unknown>): Promise<Date | undefined> {
-    const conversationId = String(payload.conversationId);
-    const agentId = String(payload.agentId);
+  async function onNoReply(payload: { conversationId: string; agentId: string }): Promise<Date | undefined> {
+    const { conversationId, agentId } = payload;
     const result = await change(async (w) => {
       const conv = await w.r.lockConversation(conversationId);
       if (conv?.status !== 'assigned' || conv.assignee_id !== agentId || !conv.group_id) return null;
@@ -97,7 +96,7 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
     await sweepAway();
   }
 
-  timers.register(TIMER.noReply, onNoReply);
+  jobs.register({ ...JOB.noReply, handle: onNoReply });
 
   return {
     sweepAway,

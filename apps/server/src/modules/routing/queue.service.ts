@@ -1,8 +1,14 @@
 import { laneOfPriority } from '@peakdesk/contracts';
-import { DomainError } from '../../http/domain-error.ts';
-import { transitionConversation } from '../chat/conversation-state.ts';
+import { transitionConversation } from '../chat/chat.repository.ts';
 import type { GroupSettingsRow, RoutedConversation, RoutingRepository } from './routing.repository.ts';
-import { type Assignment, type Change, type RoutingContext, seconds, TIMER } from './routing-context.ts';
+import {
+  type Assignment,
+  type Change,
+  JOB,
+  jobKey,
+  type RoutingContext,
+  seconds,
+} from './routing-context.ts';
 
 /**
  * The queue: picking an agent (least-busy / sticky / round-robin under per-agent caps), assigning,
@@ -46,21 +52,21 @@ export function createQueue(ctx: RoutingContext) {
     conv: RoutedConversation,
     agent: { id: string; name: string },
     group: GroupSettingsRow | null,
-    data: Record<string, unknown>,
+    /** Routed (the strategy that picked the agent), or handed over by a person. */
+    data: { strategy: string } | { reason: 'transfer' | 'take_over' },
   ) {
-    const t = transitionConversation(
-      { status: conv.status, assigneeId: conv.assignee_id },
-      { type: 'assign', agentId: agent.id },
-    );
-    if (!t.ok) throw new DomainError('invalid_state', 'invalid_transition', t.reason);
-    await w.r.assign(conv.id, agent.id, group?.id ?? null);
+    await transitionConversation(w.tx, conv.id, {
+      type: 'strategy' in data ? 'assigned' : 'transferred_to_agent',
+      agentId: agent.id,
+    });
+    await w.r.markAssigned(agent.id, group?.id ?? null);
     if (group?.no_reply_seconds)
-      w.schedule(
-        `${TIMER.noReply}:${conv.id}`,
-        TIMER.noReply,
-        new Date(Date.now() + group.no_reply_seconds * 1000),
-        { conversationId: conv.id, agentId: agent.id },
-      );
+      await w.schedule(JOB.noReply, {
+        key: jobKey(JOB.noReply, conv.id),
+        orgId: conv.org_id,
+        runAt: new Date(Date.now() + group.no_reply_seconds * 1000),
+        payload: { conversationId: conv.id, agentId: agent.id },
+      });
     await w.record(
       [
         {
@@ -144,7 +150,7 @@ export function createQueue(ctx: RoutingContext) {
     reason: 'no_reply' | 'agent_away',
     extra: Record<string, unknown> = {},
   ) {
-    await w.r.requeue(conv.id, { missedAgentId: reason === 'no_reply' ? fromAgentId : null });
+    await transitionConversation(w.tx, conv.id, { type: 'requeued', reason });
     await w.record(
       [
         {

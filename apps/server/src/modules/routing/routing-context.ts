@@ -1,9 +1,12 @@
+import { ZId } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { DomainEvents, EventBus } from '../../events/event-bus.ts';
+import { type Outbox, writeEvents } from '../../events/outbox.ts';
 import type { UserCaller } from '../../http/caller.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
-import type { Timers } from '../../jobs/timers.ts';
+import type { JobKind, Jobs, ScheduleOptions } from '../../jobs/jobs.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import { createQueuePositions, type QueuePositions } from './queue-positions.ts';
@@ -31,7 +34,8 @@ export type RoutingConfig = {
 export type RoutingServiceDeps = {
   db: Database;
   bus: EventBus;
-  timers: Timers;
+  jobs: Jobs;
+  outbox: Pick<Outbox, 'nudge'>;
   audit: AuditService;
   logger: Logger;
   config: RoutingConfig;
@@ -39,12 +43,22 @@ export type RoutingServiceDeps = {
   openTicketCheck?: OpenTicketCheck;
 };
 
-export const TIMER = {
-  noReply: 'routing.no_reply',
-  maxWait: 'routing.max_wait',
-  abandon: 'routing.abandon',
-  queueRefresh: 'routing.queue_refresh',
-} as const;
+/**
+ * Routing's job kinds (docs/architecture.md "Job catalogue"). Keyed per conversation / customer, so
+ * scheduling again moves the one job; created in the transaction of the change that needs them.
+ */
+export const JOB = {
+  /** The assigned agent has not replied in time: requeue, maybe pause the agent. */
+  noReply: { id: 'routing.no_reply', version: 1, payload: z.object({ conversationId: ZId, agentId: ZId }) },
+  /** The wait in a group reached its maximum: the group's overflow action. */
+  maxWait: { id: 'routing.max_wait', version: 1, payload: z.object({ conversationId: ZId, groupId: ZId }) },
+  /** A waiting customer has had no socket for the grace period: abandoned. */
+  abandon: { id: 'routing.abandon', version: 1, payload: z.object({ customerId: ZId }) },
+  /** One per deployment, every 5 s: after-hours release and queue estimates. */
+  queueRefresh: { id: 'routing.queue_refresh', version: 1, payload: z.object({}) },
+} satisfies Record<string, JobKind>;
+
+export const jobKey = (kind: JobKind, id: string) => `${kind.id}:${id}`;
 
 export const seconds = (from: Date | null, to = new Date()) =>
   from ? Math.max(0, Math.round((to.getTime() - from.getTime()) / 1000)) : null;
@@ -65,29 +79,31 @@ export type RoutingEvent =
   /** One customer's place, pushed at once (an offer must not wait for the next refresh). */
   | { type: 'queue_position'; conversation: { id: string; org_id: string; customer_id: string } };
 
-type Timer = { key: string; name: string; at: Date; payload: Record<string, unknown> };
-type Effect = { event: RoutingEvent } | { timer: Timer };
-
 /** One routing change: its repository and transaction, and the only way it records facts and notifies. */
 export type Change = {
   r: RoutingRepository;
   tx: Database;
-  /** Writes the facts in this change's transaction; the events are emitted, in order, after it commits. */
+  /**
+   * Writes the facts in this change's transaction; the events are emitted, in order, after it commits.
+   * `agent.status_changed` is also written to the outbox in the transaction (durable listeners).
+   */
   record(facts: Fact[], events?: RoutingEvent[]): Promise<void>;
-  /** A durable timer the change needs, scheduled after the commit. */
-  schedule(key: string, name: string, at: Date, payload: Record<string, unknown>): void;
+  /** A job the change needs, created in its transaction (it exists iff the change committed). */
+  schedule<S extends z.ZodType>(kind: JobKind<S>, opts: ScheduleOptions<S>): Promise<void>;
+  /** Removes keyed jobs in the change's transaction. */
+  cancel(...keys: string[]): Promise<void>;
 };
 
 export type RoutingContext = {
   deps: RoutingServiceDeps;
   repo: RoutingRepository;
   positions: QueuePositions;
-  /** Runs `fn` in one transaction; after the commit, the change's timers and events in the order given. */
+  /** Runs `fn` in one transaction (its facts and jobs with it); after the commit, its events in order. */
   change<T>(fn: (w: Change) => Promise<T>): Promise<T>;
 };
 
 export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
-  const { db, bus, timers } = deps;
+  const { db, bus, jobs } = deps;
   const repo = createRoutingRepository(db);
   const positions = createQueuePositions({ repo, bus, logger: deps.logger });
 
@@ -109,25 +125,37 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
   }
 
   async function change<T>(fn: (w: Change) => Promise<T>): Promise<T> {
-    const effects: Effect[] = [];
+    const events: RoutingEvent[] = [];
+    const dueNow = new Set<string>();
+    let hasEvents = false;
     const result = await db.transaction(async (t) => {
       const tx = t as unknown as Database;
       return fn({
         r: createRoutingRepository(tx),
         tx,
-        async record(facts, events = []) {
+        async record(facts, more = []) {
           await recordFacts(tx, facts);
-          for (const event of events) effects.push({ event });
+          const durable = more.flatMap((e) =>
+            e.type === 'agent.status_changed'
+              ? [{ name: 'agent.status_changed' as const, payload: e.payload }]
+              : [],
+          );
+          if (durable.length > 0) {
+            await writeEvents(tx, durable);
+            hasEvents = true;
+          }
+          events.push(...more);
         },
-        schedule(key, name, at, payload) {
-          effects.push({ timer: { key, name, at, payload } });
+        async schedule(kind, opts) {
+          await jobs.scheduleIn(tx, kind, opts);
+          if (opts.runAt.getTime() <= Date.now()) dueNow.add(kind.id);
         },
+        cancel: (...keys) => jobs.cancelIn(tx, ...keys),
       });
     });
-    for (const e of effects) {
-      if ('timer' in e) await timers.schedule(e.timer.key, e.timer.name, e.timer.at, e.timer.payload);
-      else await emit(e.event);
-    }
+    for (const kind of dueNow) jobs.nudge(kind);
+    if (hasEvents) deps.outbox.nudge();
+    for (const e of events) await emit(e);
     return result;
   }
 
@@ -137,17 +165,17 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
 /** The group's max-wait timer for a chat, counted from `from`. */
 export function scheduleMaxWait(
   w: Change,
-  conversationId: string,
+  conv: { id: string; org_id: string },
   groupId: string,
   from: Date,
   maxWaitSeconds: number,
 ) {
-  w.schedule(
-    `${TIMER.maxWait}:${conversationId}`,
-    TIMER.maxWait,
-    new Date(from.getTime() + maxWaitSeconds * 1000),
-    { conversationId, groupId },
-  );
+  return w.schedule(JOB.maxWait, {
+    key: jobKey(JOB.maxWait, conv.id),
+    orgId: conv.org_id,
+    runAt: new Date(from.getTime() + maxWaitSeconds * 1000),
+    payload: { conversationId: conv.id, groupId },
+  });
 }
 
 /** The caller's group, or 404 (another organisation's group does not exist for them). */

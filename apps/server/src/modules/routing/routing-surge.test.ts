@@ -73,10 +73,10 @@ async function agentReply(t: Tenant, u: Tenant['agents'][number], conversationId
     body: '亲，在的',
   });
 }
-/** Makes a durable timer due now and runs every due timer. */
+/** Makes a routing job (timer) due now and runs every due job. */
 async function fire(key: string) {
-  await db().execute(sql`UPDATE timers SET run_at = now() - interval '1 second' WHERE key = ${key}`);
-  await server.services.timers.runDue();
+  await db().execute(sql`UPDATE jobs SET run_at = now() - interval '1 second' WHERE key = ${key}`);
+  await server.services.jobs.runDue();
 }
 
 describe('entry rules and lanes', () => {
@@ -474,7 +474,7 @@ describe('no-reply reassignment, overflow, abandonment', () => {
     await waitFor(() => client.connected);
     const d = await client.openConversation();
     client.close();
-    await waitFor(async () => Boolean(await server.services.timers.get(`routing.abandon:${v.customerId}`)));
+    await waitFor(async () => Boolean(await server.services.jobs.get(`routing.abandon:${v.customerId}`)));
     await fire(`routing.abandon:${v.customerId}`);
     expect((await conv(d.id)).status).toBe('closed');
   });
@@ -646,10 +646,10 @@ describe('queue position, transfers, supervision, business hours, API', () => {
     );
     expect(waiting.map((c) => c.id)).not.toContain(a.c.id);
     expect(waiting.map((c) => c.id)).not.toContain(b.c.id);
-    // No max-wait timer for a held chat.
+    // No max-wait job for a held chat.
     const timersOf = await queryRows<{ key: string }>(
       db(),
-      sql`SELECT key FROM timers WHERE key = ${`routing.max_wait:${a.c.id}`}`,
+      sql`SELECT key FROM jobs WHERE key = ${`routing.max_wait:${a.c.id}`}`,
     );
     expect(timersOf).toEqual([]);
 

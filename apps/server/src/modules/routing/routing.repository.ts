@@ -2,6 +2,7 @@ import type { TBusinessHours, TLane, TRuleConditions } from '@peakdesk/contracts
 import { type Database, queryRows, sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
 import { type Scope, scopedSql } from '../../http/scope.ts';
+import type { LeaveMessageOffer } from '../chat/conversation-state.ts';
 import { HANDLE_TIME_EDGES, type HandleTimeBucket } from './queue-estimate.ts';
 
 export type GroupSettingsRow = {
@@ -56,8 +57,6 @@ export type RoutedConversation = {
   leave_message_offer: LeaveMessageOffer;
 };
 
-/** 'after_hours': the group was closed; the conversation is held out of the queue while the offer stands. */
-export type LeaveMessageOffer = 'offered' | 'declined' | 'after_hours' | null;
 /** In a group's queue: waiting, and not held after hours (the marker stays after close, hence IS DISTINCT). */
 const waiting = (alias?: string) =>
   alias
@@ -334,53 +333,13 @@ export function createRoutingRepository(db: Database) {
       );
       return rows[0] ?? null;
     },
-    /**
-     * Status → assigned. The reply clock restarts for the new agent if the customer is waiting for one;
-     * the no-reply exclusion is cleared once another agent has it.
-     */
-    async assign(conversationId: string, agentId: string, groupId: string | null) {
-      await db.execute(
-        sql`UPDATE conversations SET status = 'assigned', assignee_id = ${agentId}, assigned_at = now(), leave_message_offer = NULL,
-              awaiting_agent_since = CASE WHEN awaiting_agent_since IS NOT NULL THEN now() END,
-              missed_agent_id = CASE WHEN missed_agent_id = ${agentId} THEN missed_agent_id END
-            WHERE id = ${conversationId}`,
-      );
+    /** The agent (and their place in the group's round robin) took a chat now. */
+    async markAssigned(agentId: string, groupId: string | null) {
       await db.execute(sql`UPDATE users SET last_assigned_at = now() WHERE id = ${agentId}`);
       if (groupId)
         await db.execute(
           sql`UPDATE group_members SET last_assigned_at = now() WHERE group_id = ${groupId} AND user_id = ${agentId}`,
         );
-    },
-    /** Back into the queue keeping its lane and original queued_at (it waited already: front of its lane). */
-    async requeue(
-      conversationId: string,
-      v: { groupId?: string | null; missedAgentId?: string | null } = {},
-    ) {
-      await db.execute(
-        sql`UPDATE conversations SET status = 'queued', assignee_id = NULL, assigned_at = NULL,
-              queued_at = COALESCE(queued_at, now()), routed_for = COALESCE(queued_at, now()),
-              ${v.groupId !== undefined ? sql`group_id = ${v.groupId},` : sql``}
-              missed_agent_id = ${v.missedAgentId ?? null},
-              -- a supervisor moving a chat held after hours puts it in that group's queue
-              leave_message_offer = NULLIF(leave_message_offer, 'after_hours')
-            WHERE id = ${conversationId}`,
-      );
-    },
-    async moveGroup(conversationId: string, groupId: string) {
-      await db.execute(sql`UPDATE conversations SET group_id = ${groupId} WHERE id = ${conversationId}`);
-    },
-    async setStatus(conversationId: string, status: 'bot' | 'closed') {
-      await db.execute(
-        sql`UPDATE conversations SET status = ${status}, assignee_id = NULL,
-              queued_at = CASE WHEN ${status} = 'bot' THEN NULL ELSE queued_at END,
-              resolved_at = CASE WHEN ${status} = 'closed' THEN now() ELSE resolved_at END
-            WHERE id = ${conversationId}`,
-      );
-    },
-    async setLeaveMessageOffer(conversationId: string, offer: 'offered' | 'declined' | 'after_hours') {
-      await db.execute(
-        sql`UPDATE conversations SET leave_message_offer = ${offer} WHERE id = ${conversationId}`,
-      );
     },
     async insertPlaceholder(p: {
       orgId: string;
@@ -541,15 +500,6 @@ export function createRoutingRepository(db: Database) {
       );
       return rows.map(fixConversation);
     },
-    /** Into the queue: marker cleared, waiting counted from `queuedAt` (already routed for it). */
-    async releaseHeld(conversationId: string, queuedAt: Date) {
-      const at = queuedAt.toISOString();
-      await db.execute(
-        sql`UPDATE conversations SET leave_message_offer = NULL, queued_at = ${at}::timestamptz,
-              routed_for = ${at}::timestamptz, estimated_wait_seconds = NULL
-            WHERE id = ${conversationId} AND status = 'queued' AND leave_message_offer = 'after_hours'`,
-      );
-    },
     async queuedOfCustomer(customerId: string) {
       const rows = await queryRows<{ id: string }>(
         db,
@@ -692,6 +642,31 @@ export function createRoutingRepository(db: Database) {
               AND c.leave_message_offer IS DISTINCT FROM 'after_hours'
             GROUP BY c.group_id`,
       );
+    },
+    /**
+     * A drill's service level: of the organisation's conversations queued since `since`, those whose
+     * outcome is known (answered, or waited past the target), the share answered within
+     * `targetMs` (the simulated target scaled to real time by the drill's speed).
+     */
+    async drillServiceLevel(orgId: string, since: Date, targetMs: number) {
+      const rows = await queryRows<{ answered: number; decided: number; queued: number }>(
+        db,
+        sql`SELECT
+              count(*) FILTER (WHERE first_agent_reply_at IS NOT NULL
+                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')::int AS answered,
+              count(*) FILTER (WHERE (first_agent_reply_at IS NOT NULL
+                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')
+                OR COALESCE(first_agent_reply_at, now()) - queued_at > ${targetMs} * interval '1 millisecond')::int AS decided,
+              count(*)::int AS queued
+            FROM conversations
+            WHERE org_id = ${orgId} AND queued_at >= ${since.toISOString()}::timestamptz`,
+      );
+      const r = rows[0];
+      return {
+        answered: Number(r?.answered ?? 0),
+        decided: Number(r?.decided ?? 0),
+        queued: Number(r?.queued ?? 0),
+      };
     },
     /** Agents who serve the scope: org-wide admins in groups, and users of the scope's stores. */
     async agentsOfScope(scope: Scope) {

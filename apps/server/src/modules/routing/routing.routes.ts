@@ -114,7 +114,9 @@ export function registerRoutingRoutes(app: FastifyInstance, s: Services) {
     },
     async (req) => {
       const caller = await user(req);
-      return s.routing.wallFor(caller, await s.drills.watchableOrgId(caller, req.query.orgId));
+      const orgId = await s.drills.watchableOrgId(caller, req.query.orgId);
+      const drill = orgId === caller.orgId ? null : await s.drillRuns.watched(orgId);
+      return s.routing.wallFor(caller, orgId, drill);
     },
   );
   r.get(

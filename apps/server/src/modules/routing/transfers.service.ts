@@ -2,6 +2,7 @@ import type { TTransferRequest } from '@peakdesk/contracts';
 import { isSupervisorOrAdmin, requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, invalidInput } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
+import { transitionConversation } from '../chat/chat.repository.ts';
 import type { Fact } from '../facts/facts.service.ts';
 import type { Queue } from './queue.service.ts';
 import { groupOfCaller, type RoutingContext } from './routing-context.ts';
@@ -95,7 +96,10 @@ export function createTransfers(ctx: RoutingContext, queue: Queue) {
             ],
           );
         } else if (req.toGroupId) {
-          await w.r.requeue(conv.id, { groupId: req.toGroupId });
+          await transitionConversation(w.tx, conv.id, {
+            type: 'transferred_to_group',
+            groupId: req.toGroupId,
+          });
           drainAfter.push(req.toGroupId);
           await w.record(
             [

@@ -5,10 +5,13 @@ import { isOpenAt } from './business-hours.ts';
 import type { RoutingRepository } from './routing.repository.ts';
 import { seconds } from './routing-context.ts';
 
+/** The run of a drill organisation being watched (the drills module looks it up). */
+export type WatchedDrill = Omit<NonNullable<TWallSnapshot['drill']>, 'serviceLevel' | 'queued'>;
+
 /** The supervisor wall: queues by lane, service levels, agents and chats waiting for a reply. */
 export function createWall(repo: RoutingRepository) {
   /** The wall of a scope: its stores' queues, agents and chats (groups are the organisation's). */
-  async function wall(scope: Scope): Promise<TWallSnapshot> {
+  async function wall(scope: Scope, drill: WatchedDrill | null = null): Promise<TWallSnapshot> {
     const [groups, queue, sl15, sl60, agents, waiting, err, held, openLeaveMessages] = await Promise.all([
       repo.listGroups(scope.orgId),
       repo.queueStats(scope),
@@ -20,6 +23,13 @@ export function createWall(repo: RoutingRepository) {
       repo.afterHoursOffers(scope),
       repo.openPlaceholderCount(scope),
     ]);
+    const drillSl = drill
+      ? await repo.drillServiceLevel(
+          scope.orgId,
+          new Date(drill.startedAt),
+          (drill.targetSeconds * 1000) / drill.speed,
+        )
+      : null;
     const now = new Date();
     const wallAgents = agents.map((a) => {
       const groupIds = Array.isArray(a.group_ids) ? a.group_ids : a.group_ids ? a.group_ids.split(',') : [];
@@ -81,6 +91,14 @@ export function createWall(repo: RoutingRepository) {
       estimateErrorSeconds: err.mae === null ? null : Math.round(Number(err.mae) * 10) / 10,
       estimateSamples: err.n,
       openLeaveMessages,
+      drill:
+        drill && drillSl
+          ? {
+              ...drill,
+              serviceLevel: drillSl.decided > 0 ? drillSl.answered / drillSl.decided : null,
+              queued: drillSl.queued,
+            }
+          : null,
     };
   }
 
@@ -88,11 +106,11 @@ export function createWall(repo: RoutingRepository) {
     wall,
     /**
      * The caller's wall, for their scope. `orgId` other than the caller's is for watching a drill (the
-     * caller checks it is theirs to watch): a drill organisation is watched whole.
+     * caller checks it is theirs to watch): a drill organisation is watched whole, with its run.
      */
-    async wallFor(caller: UserCaller, orgId = caller.orgId) {
+    async wallFor(caller: UserCaller, orgId = caller.orgId, drill: WatchedDrill | null = null) {
       requireRole(caller, 'admin', 'supervisor');
-      return wall(orgId === caller.orgId ? scopeOf(caller) : orgScope(orgId));
+      return orgId === caller.orgId ? wall(scopeOf(caller)) : wall(orgScope(orgId), drill);
     },
   };
 }

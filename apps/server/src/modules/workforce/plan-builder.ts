@@ -1,4 +1,10 @@
-import type { TForecastBasis, TPlanInterval, TPlanSettings, TRosterAssignment } from '@peakdesk/contracts';
+import type {
+  TForecastBasis,
+  TPlanInterval,
+  TPlanSettings,
+  TRosterAssignment,
+  TRosterGap,
+} from '@peakdesk/contracts';
 import {
   buildRoster,
   computeStaffingPlan,
@@ -86,6 +92,7 @@ export type BuiltPlan = {
   roster: {
     assignments: TRosterAssignment[];
     unassigned: { type: string; start: string; end: string }[];
+    gap: TRosterGap;
   };
   /** Roster rows with instants, for the assignments table. */
   assignmentRows: { userId: string; shiftType: string; startAt: Date; endAt: Date }[];
@@ -304,10 +311,11 @@ export async function buildPlan(
     computeStaffingPlan(volumes, staffingRequest(settings)),
   );
 
+  const requirements = starts.map((start, i) => ({ start, required: staffing[i]?.positions ?? 0 }));
   const result = await engineStep('settings.shifts', () =>
     solveBounded(
       {
-        requirements: starts.map((start, i) => ({ start, required: staffing[i]?.positions ?? 0 })),
+        requirements,
         definitions,
         timeLimitSeconds: settings.solver.timeLimitSeconds,
         mipRelGap: settings.solver.mipRelGap,
@@ -321,7 +329,21 @@ export async function buildPlan(
     buildRoster(
       result.shifts,
       agents.map((a) => ({ name: a.userId })),
-      settings.roster,
+      {
+        minRestMinutes: settings.roster.minRestMinutes,
+        maxConsecutiveDays: settings.roster.maxConsecutiveDays,
+        ...(settings.roster.maxShiftsPerAgent !== undefined
+          ? { maxShiftsPerAgent: settings.roster.maxShiftsPerAgent }
+          : {}),
+        ...(settings.roster.maxHoursPerAgent !== undefined
+          ? { maxMinutesPerAgent: Math.round(settings.roster.maxHoursPerAgent * 60) }
+          : {}),
+        // The shifts that matter most are filled first: the requirement's most under-covered
+        // intervals, the plan's peak windows before the rest; what stays short is the gap.
+        requirements,
+        intervalMinutes: settings.intervalMinutes,
+        peakWindows: settings.peakWindows,
+      },
     ),
   );
   const names = new Map(agents.map((a) => [a.userId, a.name]));
@@ -368,6 +390,15 @@ export async function buildPlan(
         end: iso(a.end),
       })),
       unassigned: roster.unassigned.map((u) => ({ type: u.type, start: iso(u.start), end: iso(u.end) })),
+      gap: {
+        people: roster.gap.people,
+        windows: roster.gap.windows.map((w) => ({
+          start: iso(w.start),
+          end: iso(w.end),
+          people: w.people,
+          staffHours: Math.round(w.staffHours * 100) / 100,
+        })),
+      },
     },
     assignmentRows: roster.assignments.map((a) => ({
       userId: a.agent,

@@ -19,7 +19,7 @@ import {
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { userOf } from '../../http/auth.ts';
+import { staffBeforeBody, userOf } from '../../http/auth.ts';
 import { DomainError } from '../../http/domain-error.ts';
 import type { Services } from '../../services.ts';
 
@@ -60,6 +60,7 @@ export function registerWorkforceRoutes(app: FastifyInstance, s: Services) {
         response: { 201: ZVolumeHistory },
       },
       bodyLimit: IMPORT_LIMIT,
+      onRequest: staffBeforeBody(s.resolvers),
     },
     async (req, reply) => {
       if (!Buffer.isBuffer(req.body))

@@ -260,6 +260,13 @@ describe('plans', () => {
     expect(v.roster.assignments).toHaveLength(3);
     expect(new Set(v.roster.assignments.map((a) => a.userId))).toEqual(new Set(t.agents.map((a) => a.id)));
     expect(v.roster.unassigned.length).toBe(v.shiftCount - 3);
+    // Most-uncovered-first: the three go to different shift types (the peaks 00–02, 08–10 and 20–24
+    // are each worked by one type only), not all to the 00:00 duty shift that starts first.
+    expect(new Set(v.roster.assignments.map((a) => a.type))).toEqual(new Set(['早班', '晚班', '值班']));
+    // The gap is what the three leave short of the requirement, merged: here the whole day.
+    expect(v.roster.gap.people).toBe(v.peakRequired - 1);
+    expect(v.roster.gap.windows[0]!.start).toBe('2025-11-11T00:00:00+08:00');
+    expect(v.roster.gap.windows.at(-1)!.end).toBe('2025-11-12T00:00:00+08:00');
   });
 
   it('every save is a new immutable version; versions can be listed, opened and compared', async () => {

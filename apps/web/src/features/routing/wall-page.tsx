@@ -157,6 +157,22 @@ export function WallPage() {
             : ''}
         </Typography.Text>
       </div>
+      {wall?.drill ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="wall-drill"
+          style={{ marginTop: 8 }}
+          message={t('routing.wall.drill', {
+            name: wall.drill.name,
+            speed: wall.drill.speed,
+            status: t(`routing.wall.drillStatus.${wall.drill.status}`),
+            sl: pct(wall.drill.serviceLevel),
+            target: wall.drill.targetSeconds,
+            queued: wall.drill.queued,
+          })}
+        />
+      ) : null}
       {alerts.map((a) => (
         <Alert
           key={a.key}

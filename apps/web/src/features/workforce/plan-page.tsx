@@ -72,6 +72,64 @@ const num = (v: number | null | undefined, digits = 1) =>
 
 type TStaffing = TPlanSettings['staffing'];
 
+/** `11-11 20:00–24:00`: a window inside one day keeps one date; one ending at midnight ends at 24:00. */
+function windowLabel(start: string, end: string): string {
+  const endClock =
+    end.slice(0, 10) === start.slice(0, 10)
+      ? clockOf(end)
+      : clockOf(end) === '00:00'
+        ? '24:00'
+        : dayClockOf(end);
+  return `${dayClockOf(start)}–${endClock}`;
+}
+
+/** The roster's gap for the reserve team: how many more people, and in which windows. */
+function RosterGapView({ gap }: { gap: TPlanVersion['roster']['gap'] }) {
+  const { t } = useI18n();
+  if (gap.windows.length === 0) {
+    return (
+      <Alert
+        type="success"
+        showIcon
+        style={{ marginTop: 8 }}
+        message={t('wf.roster.noGap')}
+        data-testid="roster-gap"
+      />
+    );
+  }
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      style={{ marginTop: 8 }}
+      data-testid="roster-gap"
+      data-people={gap.people}
+      message={t('wf.roster.gap', { people: gap.people })}
+      description={
+        <Table
+          rowKey="start"
+          size="small"
+          pagination={false}
+          dataSource={gap.windows}
+          data-testid="roster-gap-table"
+          onRow={(w) =>
+            ({
+              'data-testid': 'roster-gap-row',
+              'data-start': w.start,
+              'data-people': w.people,
+            }) as React.HTMLAttributes<HTMLElement>
+          }
+          columns={[
+            { title: t('wf.roster.gapWindow'), render: (_, w) => windowLabel(w.start, w.end) },
+            { title: t('wf.roster.gapPeople'), dataIndex: 'people' },
+            { title: t('wf.roster.gapStaffHours'), dataIndex: 'staffHours' },
+          ]}
+        />
+      }
+    />
+  );
+}
+
 /** One plan: its versions, the chosen version's forecast/requirement/schedule/roster, editing and compare. */
 export function PlanPage() {
   const { planId = '' } = useParams();
@@ -365,6 +423,7 @@ export function PlanPage() {
             message={t('wf.roster.unassigned', { count: version.roster.unassigned.length })}
           />
         ) : null}
+        <RosterGapView gap={version.roster.gap} />
       </Card>
 
       <Card title={t('wf.settings.title')}>
