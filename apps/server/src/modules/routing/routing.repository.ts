@@ -114,6 +114,16 @@ function eligibleAgents(groupId: string, storeId: string, extra: SQL) {
 }
 
 /** The only file of the routing module that touches the database. Plain rows, no rules. */
+/**
+ * The one service-level definition, as SQL over conversations `c`: of those whose outcome is known
+ * (answered, or waiting longer than `target`), `answered` were first answered by an agent within it.
+ */
+const serviceLevelCounts = (target: SQL) => {
+  const inTime = sql`(c.first_agent_reply_at IS NOT NULL AND c.first_agent_reply_at - c.queued_at <= ${target})`;
+  return sql`count(*) FILTER (WHERE ${inTime})::int AS answered,
+    count(*) FILTER (WHERE ${inTime} OR COALESCE(c.first_agent_reply_at, now()) - c.queued_at > ${target})::int AS decided`;
+};
+
 export function createRoutingRepository(db: Database) {
   return {
     // ---------- configuration ----------
@@ -631,12 +641,7 @@ export function createRoutingRepository(db: Database) {
     async serviceLevel(scope: Scope, minutes: number) {
       return queryRows<{ group_id: string; answered: number; decided: number }>(
         db,
-        sql`SELECT c.group_id,
-              count(*) FILTER (WHERE c.first_agent_reply_at IS NOT NULL
-                AND c.first_agent_reply_at - c.queued_at <= g.service_level_seconds * interval '1 second')::int AS answered,
-              count(*) FILTER (WHERE (c.first_agent_reply_at IS NOT NULL
-                AND c.first_agent_reply_at - c.queued_at <= g.service_level_seconds * interval '1 second')
-                OR COALESCE(c.first_agent_reply_at, now()) - c.queued_at > g.service_level_seconds * interval '1 second')::int AS decided
+        sql`SELECT c.group_id, ${serviceLevelCounts(sql`g.service_level_seconds * interval '1 second'`)}
             FROM conversations c JOIN skill_groups g ON g.id = c.group_id
             WHERE ${scopedSql('c', scope)} AND c.queued_at > now() - ${minutes} * interval '1 minute'
               AND c.leave_message_offer IS DISTINCT FROM 'after_hours'
@@ -644,22 +649,16 @@ export function createRoutingRepository(db: Database) {
       );
     },
     /**
-     * A drill's service level: of the organisation's conversations queued since `since`, those whose
-     * outcome is known (answered, or waited past the target), the share answered within
-     * `targetMs` (the simulated target scaled to real time by the drill's speed).
+     * A drill's service level, by the same definition: of the organisation's conversations queued
+     * since `since`, the share answered within `targetMs` (the simulated target scaled to real time
+     * by the drill's speed).
      */
     async drillServiceLevel(orgId: string, since: Date, targetMs: number) {
       const rows = await queryRows<{ answered: number; decided: number; queued: number }>(
         db,
-        sql`SELECT
-              count(*) FILTER (WHERE first_agent_reply_at IS NOT NULL
-                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')::int AS answered,
-              count(*) FILTER (WHERE (first_agent_reply_at IS NOT NULL
-                AND first_agent_reply_at - queued_at <= ${targetMs} * interval '1 millisecond')
-                OR COALESCE(first_agent_reply_at, now()) - queued_at > ${targetMs} * interval '1 millisecond')::int AS decided,
-              count(*)::int AS queued
-            FROM conversations
-            WHERE org_id = ${orgId} AND queued_at >= ${since.toISOString()}::timestamptz`,
+        sql`SELECT ${serviceLevelCounts(sql`${targetMs} * interval '1 millisecond'`)}, count(*)::int AS queued
+            FROM conversations c
+            WHERE c.org_id = ${orgId} AND c.queued_at >= ${since.toISOString()}::timestamptz`,
       );
       const r = rows[0];
       return {
