@@ -30,10 +30,35 @@ export const ZAgentStatusChangedEventV1 = z.object({
   status: ZAgentStatus,
 });
 
+/** A conversation was created (its first status is `bot` or `queued`). */
+export const ZConversationOpenedEventV1 = z.object({
+  orgId: ZId,
+  conversation: ZConversationRef,
+  /** Where the customer came from (`store_page`, `order`, `product`, …). */
+  entry: z.string(),
+});
+
+/**
+ * One step of the conversation state machine committed (`transitionConversation`, the single writer):
+ * queued → assigned, transfers, requeues, overflow, abandon, resolve, close, reopen. What later
+ * listeners hang on (quality inspection and satisfaction on `resolved`, follow-ups, webhooks).
+ */
+export const ZConversationTransitionedEventV1 = z.object({
+  orgId: ZId,
+  /** The conversation as the transition left it. */
+  conversation: ZConversationRef,
+  /** The state-machine event that was applied (`assigned`, `resolved`, `requeued`, …). */
+  event: z.string(),
+  fromStatus: ZConversationStatus,
+  previousAssigneeId: ZId.nullable(),
+});
+
 /** The outbox catalogue: event name → current version → payload schema. */
 export const durableEvents = {
   'message.created': { version: 1, schema: ZMessageCreatedEventV1 },
   'agent.status_changed': { version: 1, schema: ZAgentStatusChangedEventV1 },
+  'conversation.opened': { version: 1, schema: ZConversationOpenedEventV1 },
+  'conversation.transitioned': { version: 1, schema: ZConversationTransitionedEventV1 },
 } as const;
 export type DurableEventName = keyof typeof durableEvents;
 export type DurableEventPayload<N extends DurableEventName> = z.infer<(typeof durableEvents)[N]['schema']>;
