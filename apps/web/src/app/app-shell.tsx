@@ -42,6 +42,7 @@ export function AppShell() {
               { key: '/admin/users', label: t('shell.admin.users') },
               { key: '/admin/tokens', label: t('shell.admin.tokens') },
               { key: '/admin/audit', label: t('shell.admin.audit') },
+              { key: '/admin/dead-letters', label: t('shell.admin.deadLetters') },
             ],
           },
         ]
