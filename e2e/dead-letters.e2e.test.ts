@@ -99,6 +99,14 @@ describe('dead letters page', () => {
     await page.reload();
     await page.getByRole('heading', { name: 'Dead letters', level: 4 }).waitFor();
     await page.getByText('No dead letters: every event and job was handled').waitFor();
+    // Every sidebar label fits without an ellipsis, in English too ("Routing & queues" was cut).
+    const cut = await page
+      .locator('.pd-shell__sider .ant-menu-title-content')
+      .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth).map((e) => e.textContent));
+    expect(cut).toEqual([]);
+    expect(await page.locator('.pd-shell__sider .ant-menu-title-content').allTextContents()).toContain(
+      'Routing & queues',
+    );
     expect(consoleErrors).toEqual([]);
   });
 });

@@ -82,7 +82,7 @@ export function AppShell() {
       </Layout.Header>
       <ConnectionBanner isVisible={connection === 'disconnected'} text={t('shell.disconnected')} />
       <Layout className="pd-shell__body">
-        <Layout.Sider width={180} theme="light" className="pd-shell__sider">
+        <Layout.Sider width={200} theme="light" className="pd-shell__sider">
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}
