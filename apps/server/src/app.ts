@@ -13,6 +13,7 @@ import { registerDeadLettersRoutes } from './http/dead-letters.routes.ts';
 import { handleError } from './http/error-mapper.ts';
 import { acceptEmptyJsonBodies } from './http/json-body.ts';
 import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
+import { createOriginGuard } from './http/origin-guard.ts';
 import { registerStaticRoutes } from './http/static.routes.ts';
 import { guardRequestText } from './http/text-guard.ts';
 import {
@@ -79,6 +80,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // database) on the same Redis gets keys of its own.
   const redisNamespace = hashToken(o.services.secret).slice(0, 12);
   await app.register(fastifyCookie);
+  app.addHook('onRequest', createOriginGuard(o.config.allowedOrigins));
   await app.register(fastifyRateLimit, {
     max: o.config.rateLimitPerMinute,
     timeWindow: 60_000,

@@ -21,6 +21,19 @@ export function bearerOf(request: FastifyRequest): string | undefined {
   return h?.startsWith('Bearer ') ? h.slice(7).trim() : undefined;
 }
 
+const BEARER_PREFIXES = ['pdk_', 'vt1.', 'pds_'];
+
+/**
+ * The session cookie when it is what authenticates this request: a recognised bearer token wins over
+ * it. Only these requests need the origin check (`http/origin-guard.ts`): the browser attaches the
+ * cookie on its own, a bearer token only a script that holds it can send.
+ */
+export function sessionCookieOf(request: FastifyRequest): string | undefined {
+  const bearer = bearerOf(request);
+  if (bearer && BEARER_PREFIXES.some((p) => bearer.startsWith(p))) return undefined;
+  return request.cookies?.[SESSION_COOKIE] || undefined;
+}
+
 /** Resolves who is calling from the session cookie, an API token (pdk_…) or a visitor token (vt1.…). */
 export function resolveCaller(resolvers: CallerResolvers, request: FastifyRequest): Promise<Caller | null> {
   request.callerPromise ??= (async () => {
@@ -28,7 +41,7 @@ export function resolveCaller(resolvers: CallerResolvers, request: FastifyReques
     if (bearer?.startsWith('pdk_')) return resolvers.resolveApiToken(bearer);
     if (bearer?.startsWith('vt1.')) return resolvers.resolveVisitor(bearer);
     if (bearer?.startsWith('pds_')) return resolvers.resolveSession(bearer);
-    const cookie = request.cookies?.[SESSION_COOKIE];
+    const cookie = sessionCookieOf(request);
     return cookie ? resolvers.resolveSession(cookie) : null;
   })();
   return request.callerPromise;

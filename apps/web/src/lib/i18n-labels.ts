@@ -54,6 +54,7 @@ export const labelsZhCN = {
   'error.plan_not_found': '排班方案不存在',
   'error.plan_version_not_found': '排班方案版本不存在',
   'error.quick_reply_not_found': '快捷回复不存在或已删除',
+  'error.origin_not_allowed': '请求来自未授权的网站，已拒绝（请从 PeakDesk 工作台操作）',
   'error.rate_limited': '操作太频繁，请稍后再试',
   'error.route_not_found': '页面或接口不存在',
   'error.routing_rule_not_found': '分配规则不存在',
@@ -358,6 +359,8 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'error.plan_not_found': 'The plan does not exist',
   'error.plan_version_not_found': 'The plan version does not exist',
   'error.quick_reply_not_found': 'The quick reply does not exist or was deleted',
+  'error.origin_not_allowed':
+    'Refused: the request came from a site that is not allowed (use the PeakDesk workspace)',
   'error.rate_limited': 'Too many requests; wait a moment and try again',
   'error.route_not_found': 'No such page or API route',
   'error.routing_rule_not_found': 'The routing rule does not exist',
