@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { registerDemoRoutes } from './demo/demo-page.routes.ts';
 import { resolveCaller, SESSION_COOKIE } from './http/auth.ts';
+import { registerDeadLettersRoutes } from './http/dead-letters.routes.ts';
 import { handleError } from './http/error-mapper.ts';
 import { acceptEmptyJsonBodies } from './http/json-body.ts';
 import { type ReadinessProbe, registerOpsRoutes } from './http/ops.routes.ts';
@@ -140,6 +141,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   registerKnowledgeRoutes(app, o.services);
   registerBotRoutes(app, o.services);
   registerWorkforceRoutes(app, o.services);
+  registerDeadLettersRoutes(app, o.services);
   registerDemoRoutes(app, o.services);
   await registerStaticRoutes(app);
   return app;

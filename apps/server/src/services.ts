@@ -3,6 +3,7 @@ import type { Database } from '@peakdesk/db';
 import { loadDemoFaq } from '@peakdesk/text';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
+import { createDeadLettersService } from './events/dead-letters.ts';
 import type { EventBus } from './events/event-bus.ts';
 import { createOutbox } from './events/outbox.ts';
 import type { CallerResolvers } from './http/auth.ts';
@@ -148,6 +149,7 @@ export async function createServices(
     workforce,
     resolvers,
     secret,
+    deadLetters: createDeadLettersService({ outbox, jobs }),
   };
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZAgentStatus, ZId, ZPlatform, ZRole } from './common.ts';
+import { updateSchemaOf, ZAgentStatus, ZId, ZPlatform, ZRole } from './common.ts';
 
 export const ZLoginRequest = z.object({
   email: z.string().trim().min(1).max(200),
@@ -87,7 +87,7 @@ export const ZCreateStoreRequest = z.object({
   defaultGroupId: ZId.nullable().optional(),
   greeting: z.string().max(500).default(''),
 });
-export const ZUpdateStoreRequest = ZCreateStoreRequest.partial();
+export const ZUpdateStoreRequest = updateSchemaOf(ZCreateStoreRequest);
 
 export const ZSkillGroup = z.object({
   id: ZId,
@@ -99,7 +99,7 @@ export const ZCreateGroupRequest = z.object({
   name: z.string().trim().min(1).max(100),
   defaultMaxConcurrency: z.number().int().min(1).max(50).default(5),
 });
-export const ZUpdateGroupRequest = ZCreateGroupRequest.partial();
+export const ZUpdateGroupRequest = updateSchemaOf(ZCreateGroupRequest);
 
 /**
  * What an API token may do, on top of its user's role: `read` only GETs, `integration` also writes

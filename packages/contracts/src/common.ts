@@ -42,3 +42,19 @@ export const ZErrorBody = z.object({
 export type TErrorBody = z.infer<typeof ZErrorBody>;
 
 export const ZOk = z.object({ ok: z.literal(true) });
+
+type WithoutDefault<T> = T extends z.ZodDefault<infer Inner> ? Inner : T;
+/** The shape of an update schema built from a create schema: every field optional, no defaults. */
+export type UpdateShape<S extends z.ZodRawShape> = { [K in keyof S]: z.ZodOptional<WithoutDefault<S[K]>> };
+
+/**
+ * A PATCH body from a create body: every field optional and every `.default(…)` removed, so a field the
+ * client did not send stays absent and keeps its stored value. `create.partial()` would keep the
+ * defaults and a PATCH of `name` would reset, say, a group's concurrency to 5 (docs/security.md).
+ */
+export function updateSchemaOf<S extends z.ZodRawShape>(create: z.ZodObject<S>): z.ZodObject<UpdateShape<S>> {
+  const shape: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(create.shape))
+    shape[key] = z.optional(field instanceof z.ZodDefault ? field.unwrap() : field);
+  return z.object(shape) as unknown as z.ZodObject<UpdateShape<S>>;
+}

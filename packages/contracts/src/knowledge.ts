@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from './common.ts';
+import { updateSchemaOf, ZId } from './common.ts';
 
 // ---- knowledge: FAQ entries and articles ----
 /** The merchant's own FAQ id (the `id` column of the import file). */
@@ -76,8 +76,8 @@ export const ZCreateFaqRequest = ZFaqInput.extend({ id: ZFaqId.optional() });
 export type TCreateFaqRequest = z.infer<typeof ZCreateFaqRequest>;
 /** What a client sends (defaults filled in by the server). */
 export type TCreateFaqBody = z.input<typeof ZCreateFaqRequest>;
-/** Partial update: only the fields sent change (no defaults here, on purpose). */
-export const ZUpdateFaqRequest = z.object(faqFields).partial();
+/** Partial update: only the fields sent change. */
+export const ZUpdateFaqRequest = updateSchemaOf(ZFaqInput);
 export type TUpdateFaqRequest = z.infer<typeof ZUpdateFaqRequest>;
 
 export const ZFaqListQuery = z.object({
@@ -125,7 +125,7 @@ export const ZArticleInput = z.object({
   enabled: articleFields.enabled.default(true),
 });
 export type TArticleInput = z.infer<typeof ZArticleInput>;
-export const ZUpdateArticleRequest = z.object(articleFields).partial();
+export const ZUpdateArticleRequest = updateSchemaOf(ZArticleInput);
 export type TUpdateArticleRequest = z.infer<typeof ZUpdateArticleRequest>;
 
 // ---- bot ----
@@ -148,20 +148,18 @@ export const ZBotSettings = z.object({
   vipToHuman: z.boolean(),
 });
 export type TBotSettings = z.infer<typeof ZBotSettings>;
-export const ZUpdateBotSettingsRequest = ZBotSettings.omit({ storeId: true })
-  .partial()
-  .refine(
-    (v) => {
-      if (!v.timezone) return true;
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: v.timezone });
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'unknown time zone', path: ['timezone'] },
-  );
+export const ZUpdateBotSettingsRequest = updateSchemaOf(ZBotSettings.omit({ storeId: true })).refine(
+  (v) => {
+    if (!v.timezone) return true;
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: v.timezone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'unknown time zone', path: ['timezone'] },
+);
 export type TUpdateBotSettingsRequest = z.infer<typeof ZUpdateBotSettingsRequest>;
 
 export const ZHandoffReason = z.enum(['customer_request', 'unanswered', 'risk', 'vip', 'business_hours']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZId } from './common.ts';
+import { updateSchemaOf, ZId } from './common.ts';
 
 export const QUICK_REPLY_CATEGORIES = [
   'welcome',
@@ -38,7 +38,7 @@ export const ZCreateQuickReplyRequest = z.object({
   body: z.string().trim().min(1).max(2000),
 });
 export type TCreateQuickReplyRequest = z.infer<typeof ZCreateQuickReplyRequest>;
-export const ZUpdateQuickReplyRequest = ZCreateQuickReplyRequest.partial();
+export const ZUpdateQuickReplyRequest = updateSchemaOf(ZCreateQuickReplyRequest);
 export const ZQuickReplyQuery = z.object({
   q: z.string().max(100).optional(),
   category: ZQuickReplyCategory.optional(),

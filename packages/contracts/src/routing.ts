@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MESSAGE_TEXT_MAX } from './chat.ts';
-import { ZId } from './common.ts';
+import { updateSchemaOf, ZId } from './common.ts';
 
 // ---------- lanes and entry rules ----------
 /** Priority lanes: complaint risk first, then VIP, then everyone else; FIFO inside a lane. */
@@ -51,7 +51,7 @@ export const ZCreateRoutingRuleRequest = z.object({
   lane: ZLane.default('normal'),
 });
 export type TCreateRoutingRuleRequest = z.infer<typeof ZCreateRoutingRuleRequest>;
-export const ZUpdateRoutingRuleRequest = ZCreateRoutingRuleRequest.omit({ storeId: true }).partial();
+export const ZUpdateRoutingRuleRequest = updateSchemaOf(ZCreateRoutingRuleRequest.omit({ storeId: true }));
 export type TUpdateRoutingRuleRequest = z.infer<typeof ZUpdateRoutingRuleRequest>;
 
 // ---------- business hours ----------
@@ -109,7 +109,7 @@ const ZGroupRoutingFields = z.object({
 export const ZGroupRouting = ZGroupRoutingFields.extend({ groupId: ZId, name: z.string() });
 export type TGroupRouting = z.infer<typeof ZGroupRouting>;
 
-export const ZUpdateGroupRoutingRequest = ZGroupRoutingFields.partial()
+export const ZUpdateGroupRoutingRequest = updateSchemaOf(ZGroupRoutingFields)
   .refine((r) => r.overflowAction !== 'reserve_group' || r.overflowGroupId, {
     message: 'a reserve group is required when overflowing to a reserve group',
     path: ['overflowGroupId'],

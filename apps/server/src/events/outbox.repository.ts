@@ -143,14 +143,21 @@ export function createOutboxRepository(db: Database) {
       return rows.length > 0;
     },
 
-    /** What is waiting: undelivered outbox rows and pending deliveries per listener (ops, tests). */
-    async backlog() {
-      const [outbox] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM outbox`);
+    /**
+     * What is waiting: undelivered outbox rows and pending / dead deliveries per listener (the admin
+     * dead-letter page for one organisation; everything when `orgId` is omitted: ops, tests).
+     */
+    async backlog(orgId?: string) {
+      const own = orgId ? sql`org_id = ${orgId}` : sql`true`;
+      const [outbox] = await queryRows<{ n: number }>(
+        db,
+        sql`SELECT count(*)::int AS n FROM outbox WHERE ${own}`,
+      );
       const per = await queryRows<{ listener: string; pending: number; dead: number }>(
         db,
         sql`SELECT listener, count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE status = 'dead')::int AS dead
-            FROM outbox_deliveries GROUP BY listener ORDER BY listener`,
+            FROM outbox_deliveries WHERE ${own} GROUP BY listener ORDER BY listener`,
       );
       return { outbox: outbox?.n ?? 0, listeners: per };
     },

@@ -188,6 +188,15 @@ export function createOutbox(o: OutboxOptions) {
         await Promise.all([...listeners.values()].map((l) => l.lane.drain()));
       }
     },
+    /**
+     * A dead delivery of this organisation goes back to pending with a fresh set of attempts and its
+     * listener's lane runs now; false when there is no such dead delivery (another organisation's too).
+     */
+    async replay(orgId: string, listener: string, eventId: number): Promise<boolean> {
+      const isReplayed = await repo.replay(orgId, listener, eventId);
+      if (isReplayed && !poller.isStopped()) listeners.get(listener)?.lane.wake();
+      return isReplayed;
+    },
     listenerNames: () => [...listeners.keys()],
     start: poller.start,
     stop: poller.stop,

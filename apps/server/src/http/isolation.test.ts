@@ -456,6 +456,9 @@ describe('visitor isolation', () => {
       ['GET', '/api/stores', undefined],
       ['GET', '/api/quick-replies', undefined],
       ['GET', '/api/audit', undefined],
+      ['GET', '/api/dead-letters', undefined],
+      ['GET', '/api/dead-letters/backlog', undefined],
+      ['POST', '/api/dead-letters/jobs/1/replay', undefined],
       ['GET', `/api/customers/${v.customerId}`, undefined],
       ['PUT', '/api/me/status', { status: 'online' }],
       ['POST', '/api/tokens', { name: 'x' }],
@@ -544,6 +547,9 @@ type Foreign = {
   teamReply: string;
   personalReply: string;
   drillRun: string;
+  /** A dead outbox delivery (listener + event id) and a dead job of the organisation. */
+  deadEvent: { listener: string; id: string };
+  deadJob: string;
   /** Ids and texts that must not appear in any answer to the callers. */
   secrets: string[];
 };
@@ -655,6 +661,36 @@ const ROUTES: Record<string, Case> = {
     store: ORG_LEVEL,
   },
   'GET /api/audit': { kind: 'list', who: 'admin', req: () => ({ path: '/api/audit' }), store: ORG_LEVEL },
+
+  // dead letters (organisation-level: outbox deliveries and jobs carry no store)
+  'GET /api/dead-letters': {
+    kind: 'list',
+    who: 'admin',
+    req: () => [
+      { path: '/api/dead-letters' },
+      { path: '/api/dead-letters?kind=event' },
+      { path: '/api/dead-letters?kind=job' },
+    ],
+    store: ORG_LEVEL,
+  },
+  'GET /api/dead-letters/backlog': {
+    kind: 'list',
+    who: 'admin',
+    req: () => ({ path: '/api/dead-letters/backlog' }),
+    store: ORG_LEVEL,
+  },
+  'POST /api/dead-letters/events/{listener}/{eventId}/replay': {
+    kind: 'row',
+    who: 'admin',
+    req: (f) => ({ path: `/api/dead-letters/events/${f.deadEvent.listener}/${f.deadEvent.id}/replay` }),
+    store: ORG_LEVEL,
+  },
+  'POST /api/dead-letters/jobs/{id}/replay': {
+    kind: 'row',
+    who: 'admin',
+    req: (f) => ({ path: `/api/dead-letters/jobs/${f.deadJob}/replay` }),
+    store: ORG_LEVEL,
+  },
 
   // chat
   'GET /api/conversations': {
@@ -1113,6 +1149,27 @@ async function seedForeign(o: {
         VALUES (${o.orgId}, ${o.orgId}, 'finished', 'test', ${`${o.label}@drill.local`}, ${JSON.stringify(DRILL_SETTINGS)}::jsonb, ${secret})
         RETURNING id`,
   );
+  // Dead letters of the organisation (seeded as the outbox and the job runner leave them).
+  const dead = { event: { listener: 'bot.turn', id: '999999999' }, job: '999999999' };
+  if (o.orgLevel) {
+    const [event] = await queryRows<{ id: string }>(
+      server.db.db,
+      sql`INSERT INTO outbox_deliveries (listener, event_id, org_id, name, version, payload, created_at, status,
+            attempts, last_error, dead_at)
+          VALUES ('bot.turn', ${900_000_000 + Math.floor(Math.random() * 1000)}, ${o.orgId}, 'message.created', 1,
+            ${JSON.stringify({ orgId: o.orgId, note: secret })}::jsonb, now(), 'dead', 5, ${`${secret} 失败`}, now())
+          RETURNING event_id::text AS id`,
+    );
+    const [job] = await queryRows<{ id: string }>(
+      server.db.db,
+      sql`INSERT INTO jobs (kind, version, org_id, payload, status, attempts, last_error, dead_at)
+          VALUES ('routing.no_reply', 1, ${o.orgId}, ${JSON.stringify({ note: secret })}::jsonb, 'dead', 5,
+            ${`${secret} 任务失败`}, now())
+          RETURNING id::text AS id`,
+    );
+    dead.event.id = event!.id;
+    dead.job = job!.id;
+  }
   const orgLevel = o.orgLevel ?? { user: o.agentId, token: '', teamReply: '', personalReply: '' };
   return {
     label: o.label,
@@ -1134,6 +1191,8 @@ async function seedForeign(o: {
     teamReply: orgLevel.teamReply || randomUUID(),
     personalReply: orgLevel.personalReply || randomUUID(),
     drillRun: drill!.id,
+    deadEvent: dead.event,
+    deadJob: dead.job,
     secrets: [
       secret,
       conv.body.id,
@@ -1368,6 +1427,26 @@ describe('every OpenAPI route has an isolation case, for other organisations and
       token: tok.aAdmin,
     });
     expect(rules.body.find((r) => r.id === storeY.rule)?.name).not.toBe('被改名');
+  });
+
+  it("org B's admin sees its own dead letters, still dead after org A's replay attempts", async () => {
+    const res = await api<{ items: { kind: string; id: string; lastError: string }[] }>(
+      server,
+      'GET',
+      '/api/dead-letters',
+      { token: tok.bAdmin },
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.items.map((d) => `${d.kind}:${d.id}`).sort()).toEqual(
+      [`event:${orgB.deadEvent.id}`, `job:${orgB.deadJob}`].sort(),
+    );
+    const backlog = await api<{ listeners: { listener: string; dead: number }[] }>(
+      server,
+      'GET',
+      '/api/dead-letters/backlog',
+      { token: tok.bAdmin },
+    );
+    expect(backlog.body.listeners.find((l) => l.listener === 'bot.turn')?.dead).toBe(1);
   });
 
   it("a store-X supervisor's FAQ import cannot overwrite or move a store-Y entry: the line and field are named", async () => {

@@ -128,13 +128,14 @@ export function createJobsRepository(db: Database) {
       );
       return rows.length > 0;
     },
-    async backlog() {
+    /** Due / pending / dead per kind, of one organisation (admin page) or of all (ops, tests). */
+    async backlog(orgId?: string) {
       return queryRows<{ kind: string; due: number; pending: number; dead: number }>(
         db,
         sql`SELECT kind, count(*) FILTER (WHERE status = 'pending' AND run_at <= now())::int AS due,
               count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE status = 'dead')::int AS dead
-            FROM jobs GROUP BY kind ORDER BY kind`,
+            FROM jobs WHERE ${orgId ? sql`org_id = ${orgId}` : sql`true`} GROUP BY kind ORDER BY kind`,
       );
     },
   };

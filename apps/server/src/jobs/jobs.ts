@@ -138,6 +138,13 @@ export function createJobs(o: {
       if (kind) kinds.get(kind)?.lane.wake();
       else poller.wakeAll();
     },
+    /** A dead job of this organisation runs again (fresh attempts, now); false when there is none. */
+    async replay(orgId: string, id: number): Promise<boolean> {
+      const isReplayed = await repo.replay(orgId, id);
+      if (isReplayed && !poller.isStopped()) poller.wakeAll();
+      return isReplayed;
+    },
+    kindNames: () => [...kinds.keys()],
     /** Runs everything due now, every kind (tests call it instead of waiting for the poll). */
     async runDue(): Promise<void> {
       await Promise.all([...kinds.values()].map((k) => k.lane.drain()));

@@ -42,6 +42,7 @@ export function AppShell() {
               { key: '/admin/users', label: t('shell.admin.users') },
               { key: '/admin/tokens', label: t('shell.admin.tokens') },
               { key: '/admin/audit', label: t('shell.admin.audit') },
+              { key: '/admin/dead-letters', label: t('shell.admin.deadLetters') },
             ],
           },
         ]
@@ -81,7 +82,7 @@ export function AppShell() {
       </Layout.Header>
       <ConnectionBanner isVisible={connection === 'disconnected'} text={t('shell.disconnected')} />
       <Layout className="pd-shell__body">
-        <Layout.Sider width={180} theme="light" className="pd-shell__sider">
+        <Layout.Sider width={200} theme="light" className="pd-shell__sider">
           <Menu
             mode="inline"
             selectedKeys={[selectedKey]}

@@ -32,6 +32,9 @@ const TokensPage = lazy(() =>
 const AuditPage = lazy(() =>
   import('../features/admin/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
+const DeadLettersPage = lazy(() =>
+  import('../features/admin/dead-letters-page.tsx').then((m) => ({ default: m.DeadLettersPage })),
+);
 const LeaveMessagesPage = lazy(() =>
   import('../features/routing/leave-messages-page.tsx').then((m) => ({ default: m.LeaveMessagesPage })),
 );
@@ -202,6 +205,14 @@ export const router = createBrowserRouter([
         element: (
           <RequireAdmin>
             <AuditPage />
+          </RequireAdmin>
+        ),
+      },
+      {
+        path: 'admin/dead-letters',
+        element: (
+          <RequireAdmin>
+            <DeadLettersPage />
           </RequireAdmin>
         ),
       },

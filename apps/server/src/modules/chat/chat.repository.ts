@@ -1,6 +1,7 @@
 import { durableEvents } from '@peakdesk/contracts';
 import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, desc, eq, inArray } from 'drizzle-orm';
+import { writeEvents } from '../../events/outbox.ts';
 import { DomainError, notFound } from '../../http/domain-error.ts';
 import { type Scope, scopedSql, scopedWhere } from '../../http/scope.ts';
 import { createBatcher } from './batcher.ts';
@@ -133,8 +134,31 @@ export async function transitionConversation(
     })
     .where(eq(conversations.id, id))
     .returning();
+  // The durable record of the step, in the same transaction: it exists iff the change committed.
+  await writeEvents(tx, [
+    {
+      name: 'conversation.transitioned',
+      payload: {
+        orgId: after!.orgId,
+        conversation: conversationRefOf(after!),
+        event: event.type,
+        fromStatus: before.status,
+        previousAssigneeId: before.assigneeId,
+      },
+    },
+  ]);
   return { before, after: after!, changed: true };
 }
+
+/** The conversation as events carry it (ZConversationRef). */
+export const conversationRefOf = (c: ConversationRow) => ({
+  id: c.id,
+  storeId: c.storeId,
+  customerId: c.customerId,
+  groupId: c.groupId,
+  assigneeId: c.assigneeId,
+  status: c.status,
+});
 
 const MESSAGE_CREATED_VERSION = durableEvents['message.created'].version;
 

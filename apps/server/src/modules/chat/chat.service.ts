@@ -15,6 +15,7 @@ import {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
+import { writeEvents } from '../../events/outbox.ts';
 import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
@@ -26,6 +27,7 @@ import {
   type ChatRepository,
   type ConversationListRecord,
   type ConversationRow,
+  conversationRefOf,
   createChatRepository,
   type InsertedMessage,
   insertMessagesIn,
@@ -309,6 +311,12 @@ export function createChatService(deps: ChatServiceDeps) {
             storeId: row.storeId,
             groupId: row.groupId,
             conversationId: row.id,
+          },
+        ]);
+        await writeEvents(tx, [
+          {
+            name: 'conversation.opened',
+            payload: { orgId: row.orgId, conversation: conversationRefOf(row), entry },
           },
         ]);
         return row;

@@ -1,6 +1,8 @@
 import {
   type TAuditEntry,
   type TCreateUserRequest,
+  type TDeadLetter,
+  type TDeadLetterBacklog,
   type TSkillGroup,
   type TStore,
   type TUpdateUserRequest,
@@ -8,6 +10,8 @@ import {
   ZApiToken,
   ZAuditEntry,
   ZCreatedToken,
+  ZDeadLetterBacklog,
+  ZDeadLetterList,
   ZSkillGroup,
   ZStore,
   ZStoreWithSecret,
@@ -51,4 +55,16 @@ export const adminApi = {
 
   listAudit: (limit = 100): Promise<TAuditEntry[]> =>
     api.get(withQuery('/api/audit', { limit }), ZAuditEntry.array()),
+
+  listDeadLetters: (limit = 200): Promise<TDeadLetter[]> =>
+    api.get(withQuery('/api/dead-letters', { limit }), ZDeadLetterList).then((l) => l.items),
+  deadLetterBacklog: (): Promise<TDeadLetterBacklog> =>
+    api.get('/api/dead-letters/backlog', ZDeadLetterBacklog),
+  replayDeadLetter: (d: Pick<TDeadLetter, 'kind' | 'id' | 'listener'>): Promise<void> =>
+    api.fire(
+      d.kind === 'event'
+        ? `/api/dead-letters/events/${encodeURIComponent(d.listener ?? '')}/${encodeURIComponent(d.id)}/replay`
+        : `/api/dead-letters/jobs/${encodeURIComponent(d.id)}/replay`,
+      'POST',
+    ),
 };
