@@ -1,5 +1,11 @@
 import type { FastifyRequest } from 'fastify';
-import { assertTokenScope, type Caller, type CustomerCaller, scopeNeeded, type UserCaller } from './caller.ts';
+import {
+  assertTokenScope,
+  type Caller,
+  type CustomerCaller,
+  scopeNeeded,
+  type UserCaller,
+} from './caller.ts';
 import { DomainError, forbidden } from './domain-error.ts';
 
 export const SESSION_COOKIE = 'pd_session';

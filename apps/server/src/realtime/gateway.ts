@@ -225,15 +225,19 @@ export async function createRealtimeGateway(opts: {
   // sender's other tabs and devices still get it). Keyed by conversation + client id while the send runs.
   const originSocket = new Map<string, string>();
   const originKey = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
-  const onSend = handle(ZSendMessageRequest, async (caller, req, socket) => {
-    const key = originKey(req.conversationId, req.clientId);
-    originSocket.set(key, socket.id);
-    try {
-      return await s.chat.sendMessage(caller, req);
-    } finally {
-      originSocket.delete(key);
-    }
-  }, 'integration');
+  const onSend = handle(
+    ZSendMessageRequest,
+    async (caller, req, socket) => {
+      const key = originKey(req.conversationId, req.clientId);
+      originSocket.set(key, socket.id);
+      try {
+        return await s.chat.sendMessage(caller, req);
+      } finally {
+        originSocket.delete(key);
+      }
+    },
+    'integration',
+  );
   const onSync = handle(ZSyncRequest, async (caller, req) =>
     s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
   );

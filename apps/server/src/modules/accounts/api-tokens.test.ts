@@ -49,7 +49,9 @@ describe('API token scopes', () => {
   it('a read token only GETs, and not the admin routes', async () => {
     const read = (await mint(session, { scopes: ['read'] })).body;
     expect(read.scopes).toEqual(['read']);
-    expect((await api(server, 'GET', '/api/conversations?scope=all', { token: read.token })).status).toBe(200);
+    expect((await api(server, 'GET', '/api/conversations?scope=all', { token: read.token })).status).toBe(
+      200,
+    );
     expect((await api(server, 'GET', '/api/auth/me', { token: read.token })).status).toBe(200);
     const write = await api<TErrorBody>(server, 'POST', '/api/quick-replies', {
       token: read.token,
