@@ -7,3 +7,4 @@ export {
   type TableRow,
   type TableSpec,
 } from './read-table.ts';
+export { addEscapedRows, escapeCell, unescapeCell, writeCsv } from './write-table.ts';

@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { z } from 'zod';
+import { unescapeCell } from './write-table.ts';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -16,7 +17,10 @@ export type TableSpec<S extends z.ZodType> = {
   source: string;
   /** Header names (matched trimmed and case-insensitively); other columns are ignored. */
   columns: Record<string, 'required' | 'optional'>;
-  /** Parses one row: an object of the declared columns' trimmed cell texts ('' when empty or absent). */
+  /**
+   * Parses one row: an object of the declared columns' trimmed cell texts ('' when empty or absent),
+   * with the `'` our exports put before formula-like text removed (`unescapeCell`).
+   */
   row: S;
   /** A later row with the same key as an earlier one is an error on the field named here. */
   unique?: { field: string; key: (row: z.output<S>) => string | number }[];
@@ -179,7 +183,7 @@ export async function readTable<S extends z.ZodType>(
         add(line, name, 'is not valid UTF-8 text (save the file as CSV UTF-8)');
         isReadable = false;
       }
-      values[name] = text.trim();
+      values[name] = unescapeCell(text.trim());
     }
     if (!isReadable) continue;
     const parsed = spec.row.safeParse(values);

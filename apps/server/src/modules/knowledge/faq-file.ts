@@ -1,4 +1,5 @@
 import { type TFaq, type TFaqFileFormat, type TFaqLink, ZFaqId, ZHttpUrl } from '@peakdesk/contracts';
+import { addEscapedRows, writeCsv } from '@peakdesk/tabular';
 import ExcelJS from 'exceljs';
 import { z } from 'zod';
 import { readTableOrThrow } from '../../http/table-import.ts';
@@ -147,8 +148,8 @@ export async function readFaqFile(
   }));
 }
 
-function exportRow(faq: TFaq): Record<Column, string> {
-  return {
+function exportCells(faq: TFaq): string[] {
+  const row: Record<Column, string> = {
     id: faq.id,
     category: faq.category,
     question: faq.question,
@@ -160,27 +161,16 @@ function exportRow(faq: TFaq): Record<Column, string> {
     images: faq.images.join('|'),
     links: faq.links.map((l) => (l.title && l.title !== l.url ? `${l.title} ${l.url}` : l.url)).join('|'),
   };
+  return EXPORT_COLUMNS.map((c) => row[c]);
 }
 
-const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 export function writeFaqCsv(faqs: readonly TFaq[]): string {
-  const lines = [EXPORT_COLUMNS.join(',')];
-  for (const faq of faqs) {
-    const row = exportRow(faq);
-    lines.push(EXPORT_COLUMNS.map((c) => csvField(row[c])).join(','));
-  }
-  // BOM so Excel opens the UTF-8 Chinese text correctly.
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return writeCsv([EXPORT_COLUMNS, ...faqs.map(exportCells)]);
 }
 
 export async function writeFaqXlsx(faqs: readonly TFaq[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('FAQ');
-  sheet.addRow([...EXPORT_COLUMNS]);
-  for (const faq of faqs) {
-    const row = exportRow(faq);
-    sheet.addRow(EXPORT_COLUMNS.map((c) => row[c]));
-  }
+  addEscapedRows(sheet, [EXPORT_COLUMNS, ...faqs.map(exportCells)]);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }

