@@ -101,14 +101,37 @@ export const ZCreateGroupRequest = z.object({
 });
 export const ZUpdateGroupRequest = updateSchemaOf(ZCreateGroupRequest);
 
+/**
+ * What an API token may do, on top of its user's role: `read` only GETs, `integration` also writes
+ * (messages, tickets, knowledge…) but not the admin routes (users, stores, groups, tokens, audit, the
+ * caller's password), `admin` everything its user can. Each scope includes the ones before it.
+ */
+export const API_TOKEN_SCOPES = ['read', 'integration', 'admin'] as const;
+export const ZApiTokenScope = z.enum(API_TOKEN_SCOPES);
+export type TApiTokenScope = z.infer<typeof ZApiTokenScope>;
+
 export const ZApiToken = z.object({
   id: ZId,
   name: z.string(),
+  /** Always closed downwards: a token with `integration` lists `read` too. */
+  scopes: z.array(ZApiTokenScope),
   createdAt: z.string(),
   lastUsedAt: z.string().nullable(),
   revokedAt: z.string().nullable(),
+  /** null = never expires. */
+  expiresAt: z.string().nullable(),
+  /** The token that minted this one (null = minted from a signed-in session); revoking it revokes this. */
+  createdByTokenId: ZId.nullable(),
 });
-export const ZCreateTokenRequest = z.object({ name: z.string().trim().min(1).max(100) });
+export type TApiToken = z.infer<typeof ZApiToken>;
+export const ZCreateTokenRequest = z.object({
+  name: z.string().trim().min(1).max(100),
+  /** Default `admin` (what every token could do before scopes existed). */
+  scopes: z.array(ZApiTokenScope).min(1, 'must name at least one scope').max(3).default(['admin']),
+  /** ISO 8601 with an offset; omitted = never (or, minted by a token that expires, when that one does). */
+  expiresAt: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' }).nullable().optional(),
+});
+export type TCreateTokenRequest = z.infer<typeof ZCreateTokenRequest>;
 /** The plain token is shown once, at creation. */
 export const ZCreatedToken = ZApiToken.extend({ token: z.string() });
 

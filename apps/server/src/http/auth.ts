@@ -1,11 +1,18 @@
 import type { FastifyRequest } from 'fastify';
-import type { Caller, CustomerCaller, UserCaller } from './caller.ts';
+import {
+  assertTokenScope,
+  type Caller,
+  type CustomerCaller,
+  scopeNeeded,
+  type UserCaller,
+} from './caller.ts';
 import { DomainError, forbidden } from './domain-error.ts';
 
 export const SESSION_COOKIE = 'pd_session';
 
 export type CallerResolvers = {
   resolveSession(token: string): Promise<UserCaller | null>;
+  /** Throws `token_expired` / `token_revoked` (401) for a token that was valid once. */
   resolveApiToken(token: string): Promise<UserCaller | null>;
   resolveVisitor(token: string): Promise<CustomerCaller | null>;
 };
@@ -34,6 +41,13 @@ export function sessionCookieOf(request: FastifyRequest): string | undefined {
   return request.cookies?.[SESSION_COOKIE] || undefined;
 }
 
+/** An API token only serves the routes its scopes allow (caller.ts `scopeNeeded`). */
+function assertRouteScope(caller: Caller, request: FastifyRequest): void {
+  if (caller.kind !== 'user' || !caller.token) return;
+  const tags = (request.routeOptions.schema?.tags ?? []) as string[];
+  assertTokenScope(caller, scopeNeeded(request.method, tags));
+}
+
 /** Resolves who is calling from the session cookie, an API token (pdk_…) or a visitor token (vt1.…). */
 export function resolveCaller(resolvers: CallerResolvers, request: FastifyRequest): Promise<Caller | null> {
   request.callerPromise ??= (async () => {
@@ -51,6 +65,7 @@ export async function userOf(resolvers: CallerResolvers, request: FastifyRequest
   const caller = await resolveCaller(resolvers, request);
   if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
   if (caller.kind !== 'user') throw forbidden('agents only');
+  assertRouteScope(caller, request);
   return caller;
 }
 
@@ -67,6 +82,7 @@ export async function customerOf(
 export async function anyCallerOf(resolvers: CallerResolvers, request: FastifyRequest): Promise<Caller> {
   const caller = await resolveCaller(resolvers, request);
   if (!caller) throw new DomainError('unauthenticated', 'unauthenticated', 'sign in first');
+  assertRouteScope(caller, request);
   return caller;
 }
 

@@ -1,5 +1,5 @@
-import type { TRole } from '@peakdesk/contracts';
-import { forbidden } from './domain-error.ts';
+import type { TApiTokenScope, TRole } from '@peakdesk/contracts';
+import { DomainError, forbidden } from './domain-error.ts';
 
 /** Who is asking. Every service call takes one; `scopeOf(caller)` (http/scope.ts) scopes its queries. */
 export type UserCaller = {
@@ -12,6 +12,8 @@ export type UserCaller = {
   storeIds: string[] | null;
   groupIds: string[];
   via: 'session' | 'token';
+  /** Set when the caller signed in with an API token: what it may do on top of the role. */
+  token?: { id: string; scopes: TApiTokenScope[]; expiresAt: Date | null };
 };
 export type CustomerCaller = { kind: 'customer'; customerId: string; storeId: string; orgId: string };
 export type Caller = UserCaller | CustomerCaller;
@@ -23,3 +25,19 @@ export function requireRole(caller: Caller, ...roles: TRole[]): UserCaller {
 }
 
 export const isSupervisorOrAdmin = (c: UserCaller) => c.role === 'admin' || c.role === 'supervisor';
+
+/**
+ * The scope a request needs from an API token: the admin routes (tag `admin`: users, stores, groups,
+ * tokens, audit) and writes to the caller's own sign-in (tag `auth`: password) need `admin`, any other
+ * write needs `integration`, a read needs `read`. Sessions are not limited (their role is).
+ */
+export function scopeNeeded(method: string, tags: readonly string[]): TApiTokenScope {
+  const isRead = method === 'GET' || method === 'HEAD';
+  if (tags.includes('admin') || (tags.includes('auth') && !isRead)) return 'admin';
+  return isRead ? 'read' : 'integration';
+}
+
+export function assertTokenScope(caller: Caller, scope: TApiTokenScope): void {
+  if (caller.kind !== 'user' || !caller.token || caller.token.scopes.includes(scope)) return;
+  throw new DomainError('forbidden', 'insufficient_scope', `this API token needs the ${scope} scope`);
+}

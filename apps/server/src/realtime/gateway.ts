@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
 import {
   type TAck,
+  type TApiTokenScope,
   type TClientToServerEvents,
   type TMessage,
   type TServerToClientEvents,
@@ -18,7 +19,7 @@ import { Server, type Socket } from 'socket.io';
 import { type ZodType, z } from 'zod';
 import type { DomainEvents, EventBus } from '../events/event-bus.ts';
 import { SESSION_COOKIE } from '../http/auth.ts';
-import type { Caller } from '../http/caller.ts';
+import { assertTokenScope, type Caller } from '../http/caller.ts';
 import { DomainError } from '../http/domain-error.ts';
 import { type Scope, scopeOf } from '../http/scope.ts';
 import { scrubText } from '../http/text-guard.ts';
@@ -38,6 +39,7 @@ const ZOpenRequest = z.object({
   /** The text the customer is about to send: entry rules match its keywords. */
   firstMessage: z.string().max(2000).optional(),
 });
+const MAX_TIMER_MS = 2 ** 31 - 1;
 type PdSocket = Socket<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>;
 
 /**
@@ -155,6 +157,9 @@ export async function createRealtimeGateway(opts: {
       if (credential && caller.kind === 'user') socket.data.credential = hashToken(credential);
       next();
     } catch (error) {
+      // An expired or revoked token: refused like any bad credential, with the reason in `data.code`.
+      if (error instanceof DomainError && error.kind === 'unauthenticated')
+        return next(Object.assign(new Error('unauthenticated'), { data: { code: error.code } }));
       logger.error({ err: error }, 'socket auth failed');
       next(new Error('unavailable'));
     }
@@ -171,10 +176,20 @@ export async function createRealtimeGateway(opts: {
   // (EventEmitter calls listeners with the emitter) and the caller and budget from socket.data.
   // Per-socket closures were ~2.5 KiB of heap each idle connection (docs/performance.md).
   /** Validates, rate-limits and runs one request; the ack always answers, never throws. */
-  function handle<T, R>(schema: ZodType<T>, fn: (caller: Caller, req: T, socket: PdSocket) => Promise<R>) {
+  /** `scope`: what an API-token socket needs for this event (writes need `integration`, like REST). */
+  function handle<T, R>(
+    schema: ZodType<T>,
+    fn: (caller: Caller, req: T, socket: PdSocket) => Promise<R>,
+    scope: TApiTokenScope = 'read',
+  ) {
     return async function (this: PdSocket, raw: unknown, ack?: (r: TAck<R>) => void) {
       const reply = typeof ack === 'function' ? ack : () => {};
       const { caller, budget } = this.data;
+      try {
+        assertTokenScope(caller, scope);
+      } catch (error) {
+        return reply(errorAck(error));
+      }
       if (!budget.bucket.take())
         return reply({
           ok: false,
@@ -210,15 +225,19 @@ export async function createRealtimeGateway(opts: {
   // sender's other tabs and devices still get it). Keyed by conversation + client id while the send runs.
   const originSocket = new Map<string, string>();
   const originKey = (conversationId: string, clientId: string) => `${conversationId}\u0000${clientId}`;
-  const onSend = handle(ZSendMessageRequest, async (caller, req, socket) => {
-    const key = originKey(req.conversationId, req.clientId);
-    originSocket.set(key, socket.id);
-    try {
-      return await s.chat.sendMessage(caller, req);
-    } finally {
-      originSocket.delete(key);
-    }
-  });
+  const onSend = handle(
+    ZSendMessageRequest,
+    async (caller, req, socket) => {
+      const key = originKey(req.conversationId, req.clientId);
+      originSocket.set(key, socket.id);
+      try {
+        return await s.chat.sendMessage(caller, req);
+      } finally {
+        originSocket.delete(key);
+      }
+    },
+    'integration',
+  );
   const onSync = handle(ZSyncRequest, async (caller, req) =>
     s.chat.history(caller, req.conversationId, ZHistoryQuery.parse({ afterSeq: req.afterSeq, limit: 200 })),
   );
@@ -229,13 +248,19 @@ export async function createRealtimeGateway(opts: {
     if (caller.kind !== 'customer') throw new DomainError('forbidden', 'forbidden', 'customers only');
     return s.chat.openConversation(caller, req.entry, req.firstMessage);
   });
-  const onTyping = handle(ZTypingEvent, async (caller, req) =>
-    s.chat.typing(caller, req.conversationId, req.isTyping),
+  const onTyping = handle(
+    ZTypingEvent,
+    async (caller, req) => s.chat.typing(caller, req.conversationId, req.isTyping),
+    'integration',
   );
-  const onRead = handle(ZReadEvent, async (caller, req) => {
-    await s.chat.markRead(caller, req.conversationId, req.seq);
-    return null;
-  });
+  const onRead = handle(
+    ZReadEvent,
+    async (caller, req) => {
+      await s.chat.markRead(caller, req.conversationId, req.seq);
+      return null;
+    },
+    'integration',
+  );
   function onDisconnect(this: PdSocket) {
     const { caller, budget } = this.data;
     if (caller.kind === 'user') s.routing.agentDisconnected(caller.userId);
@@ -274,6 +299,14 @@ export async function createRealtimeGateway(opts: {
     }
     budget.sockets++;
     socket.data.budget = budget;
+    // A socket does not outlive its credential's expiry (the reconnect is then refused). Timers only
+    // for expiries within setTimeout's range (~24 days); a longer-lived socket re-checks on reconnect.
+    const expiresAt = caller.kind === 'user' ? caller.token?.expiresAt?.getTime() : undefined;
+    if (expiresAt !== undefined && expiresAt - Date.now() < MAX_TIMER_MS) {
+      const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
+      timer.unref();
+      socket.once('disconnect', () => clearTimeout(timer));
+    }
     socket.on('disconnect', onDisconnect);
     socket.on('message:send', onSend);
     socket.on('sync', onSync);

@@ -114,6 +114,14 @@ export const apiTokens = pgTable('api_tokens', {
   createdAt: ts('created_at').notNull().defaultNow(),
   lastUsedAt: ts('last_used_at'),
   revokedAt: ts('revoked_at'),
+  // 0013_api_token_scopes
+  scopes: text('scopes')
+    .array()
+    .$type<('read' | 'integration' | 'admin')[]>()
+    .notNull()
+    .default(['read', 'integration', 'admin']),
+  expiresAt: ts('expires_at'),
+  createdByTokenId: uuid('created_by_token_id'),
 });
 
 export const auditLog = pgTable('audit_log', {

@@ -1,4 +1,4 @@
-import { type Database, schema } from '@peakdesk/db';
+import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { and, asc, count, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
 
 const { organizations, stores, skillGroups, users, userStores, groupMembers, sessions, apiTokens, settings } =
@@ -7,6 +7,7 @@ const { organizations, stores, skillGroups, users, userStores, groupMembers, ses
 export type UserRow = typeof users.$inferSelect;
 export type StoreRow = typeof stores.$inferSelect;
 export type GroupRow = typeof skillGroups.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
 export type UserWithScope = UserRow & { storeIds: string[]; groupIds: string[] };
 
 /** The settings key of the one-time first-run token; deleted when the first admin exists. */
@@ -213,30 +214,51 @@ export function createAccountsRepository(db: Database) {
       return stale;
     },
 
-    async createApiToken(orgId: string, userId: string, name: string, tokenHash: string) {
-      const [row] = await db.insert(apiTokens).values({ orgId, userId, name, tokenHash }).returning();
+    async createApiToken(values: typeof apiTokens.$inferInsert) {
+      const [row] = await db.insert(apiTokens).values(values).returning();
       return row!;
     },
     async listApiTokens(orgId: string) {
       return db.select().from(apiTokens).where(eq(apiTokens.orgId, orgId)).orderBy(desc(apiTokens.createdAt));
     },
-    async revokeApiToken(orgId: string, id: string) {
-      const [row] = await db
-        .update(apiTokens)
-        .set({ revokedAt: new Date() })
-        .where(and(eq(apiTokens.orgId, orgId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-        .returning();
-      return row ?? null;
+    /**
+     * Revokes the token and every token minted from it, at any depth (created_by_token_id), in one
+     * statement. Returns the rows revoked now, the named one first; null when it is not an active
+     * token of the organisation.
+     */
+    async revokeApiTokenTree(orgId: string, id: string) {
+      const [root] = await db
+        .select({ id: apiTokens.id })
+        .from(apiTokens)
+        .where(and(eq(apiTokens.orgId, orgId), eq(apiTokens.id, id), isNull(apiTokens.revokedAt)));
+      if (!root) return null;
+      const rows = await queryRows<{ id: string; user_id: string; name: string; token_hash: string }>(
+        db,
+        sql`WITH RECURSIVE tree AS (
+              SELECT id FROM api_tokens WHERE id = ${id} AND org_id = ${orgId}
+              UNION
+              SELECT t.id FROM api_tokens t JOIN tree ON t.created_by_token_id = tree.id
+            )
+            UPDATE api_tokens SET revoked_at = now()
+            WHERE id IN (SELECT id FROM tree) AND org_id = ${orgId} AND revoked_at IS NULL
+            RETURNING id, user_id, name, token_hash`,
+      );
+      return rows
+        .map((r) => ({ id: r.id, userId: r.user_id, name: r.name, tokenHash: r.token_hash }))
+        .sort((a, b) => (a.id === id ? -1 : b.id === id ? 1 : 0));
     },
-    async findTokenUser(tokenHash: string) {
+    /** The token and its user, revoked and expired ones included (the caller tells them apart). */
+    async findToken(tokenHash: string) {
       const [row] = await db
-        .select({ user: users, tokenId: apiTokens.id })
+        .select({ user: users, token: apiTokens })
         .from(apiTokens)
         .innerJoin(users, eq(users.id, apiTokens.userId))
-        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt)));
+        .where(eq(apiTokens.tokenHash, tokenHash));
       if (!row) return null;
-      await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, row.tokenId));
-      return (await withScope([row.user]))[0]!;
+      return { token: row.token, user: (await withScope([row.user]))[0]! };
+    },
+    async touchApiToken(id: string) {
+      await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, id));
     },
 
     async listStores(orgId: string) {

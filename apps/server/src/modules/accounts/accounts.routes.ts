@@ -170,8 +170,7 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services, thrott
   r.post(
     '/api/tokens',
     { schema: { tags: ['admin'], body: ZCreateTokenRequest, response: { 201: ZCreatedToken } } },
-    async (req, reply) =>
-      reply.status(201).send(await s.accounts.createToken(await user(req), req.body.name)),
+    async (req, reply) => reply.status(201).send(await s.accounts.createToken(await user(req), req.body)),
   );
   r.delete(
     '/api/tokens/:id',

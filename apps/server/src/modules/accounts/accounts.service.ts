@@ -1,13 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type {
-  TAgentStatus,
-  TCreateUserRequest,
-  TMe,
-  TPlatform,
-  TSkillGroup,
-  TStore,
-  TUpdateUserRequest,
-  TUser,
+import {
+  API_TOKEN_SCOPES,
+  type TAgentStatus,
+  type TApiToken,
+  type TApiTokenScope,
+  type TCreateTokenRequest,
+  type TCreateUserRequest,
+  type TMe,
+  type TPlatform,
+  type TSkillGroup,
+  type TStore,
+  type TUpdateUserRequest,
+  type TUser,
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
@@ -17,6 +21,7 @@ import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts'
 import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import {
+  type ApiTokenRow,
   createAccountsRepository,
   type GroupRow,
   type StoreRow,
@@ -51,7 +56,11 @@ const toGroupDto = (g: GroupRow): TSkillGroup => ({
   defaultMaxConcurrency: g.defaultMaxConcurrency,
 });
 
-export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller => ({
+export const toCaller = (
+  u: UserWithScope,
+  via: UserCaller['via'],
+  token?: UserCaller['token'],
+): UserCaller => ({
   kind: 'user',
   userId: u.id,
   orgId: u.orgId,
@@ -60,6 +69,23 @@ export const toCaller = (u: UserWithScope, via: UserCaller['via']): UserCaller =
   storeIds: u.role === 'admin' ? null : u.storeIds,
   groupIds: u.groupIds,
   via,
+  ...(token ? { token } : {}),
+});
+
+/** A scope list closed downwards (admin ⊇ integration ⊇ read), in the catalogue's order. */
+const closeScopes = (scopes: readonly TApiTokenScope[]): TApiTokenScope[] => {
+  const top = Math.max(...scopes.map((x) => API_TOKEN_SCOPES.indexOf(x)));
+  return API_TOKEN_SCOPES.slice(0, top + 1);
+};
+const toTokenDto = (t: ApiTokenRow): TApiToken => ({
+  id: t.id,
+  name: t.name,
+  scopes: t.scopes,
+  createdAt: t.createdAt.toISOString(),
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+  expiresAt: t.expiresAt?.toISOString() ?? null,
+  createdByTokenId: t.createdByTokenId,
 });
 
 export type AccountsServiceDeps = {
@@ -111,8 +137,20 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       return user && !user.disabled ? toCaller(user, 'session') : null;
     },
     async resolveApiToken(token: string): Promise<UserCaller | null> {
-      const user = await repo.findTokenUser(hashToken(token));
-      return user && !user.disabled ? toCaller(user, 'token') : null;
+      const found = await repo.findToken(hashToken(token));
+      if (!found || found.user.disabled) return null;
+      const t = found.token;
+      // Named codes: an integration told "expired" knows to mint a new token, not to debug its request.
+      if (t.revokedAt)
+        throw new DomainError('unauthenticated', 'token_revoked', 'this API token has been revoked');
+      if (t.expiresAt && t.expiresAt.getTime() <= Date.now())
+        throw new DomainError(
+          'unauthenticated',
+          'token_expired',
+          `this API token expired at ${t.expiresAt.toISOString()}`,
+        );
+      await repo.touchApiToken(t.id);
+      return toCaller(found.user, 'token', { id: t.id, scopes: t.scopes, expiresAt: t.expiresAt });
     },
     async me(caller: UserCaller): Promise<TMe> {
       const [user, org] = await Promise.all([
@@ -287,36 +325,70 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       return toGroupDto(row);
     },
 
-    async listTokens(caller: UserCaller) {
+    async listTokens(caller: UserCaller): Promise<TApiToken[]> {
       requireRole(caller, 'admin');
-      return (await repo.listApiTokens(caller.orgId)).map((t) => ({
-        id: t.id,
-        name: t.name,
-        createdAt: t.createdAt.toISOString(),
-        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
-        revokedAt: t.revokedAt?.toISOString() ?? null,
-      }));
+      return (await repo.listApiTokens(caller.orgId)).map(toTokenDto);
     },
-    async createToken(caller: UserCaller, name: string) {
+    /**
+     * A token minted with a token gets no more than that one has: its scopes are a subset and it
+     * expires no later (by default when the minting token does). It is recorded as minted by it, so
+     * revoking the minting token revokes this one too.
+     */
+    async createToken(caller: UserCaller, req: TCreateTokenRequest) {
       requireRole(caller, 'admin');
+      const scopes = closeScopes(req.scopes);
+      const parent = caller.token;
+      if (parent && !scopes.every((x) => parent.scopes.includes(x)))
+        throw new DomainError(
+          'forbidden',
+          'scope_exceeds_token',
+          `scopes: a token with scopes ${parent.scopes.join(', ')} cannot mint one with ${scopes.join(', ')}`,
+          'scopes',
+        );
+      let expiresAt = req.expiresAt ? new Date(req.expiresAt) : null;
+      if (expiresAt && expiresAt.getTime() <= Date.now())
+        throw invalidInput('expiresAt', 'must be in the future');
+      if (parent?.expiresAt) {
+        if (expiresAt && expiresAt > parent.expiresAt)
+          throw invalidInput(
+            'expiresAt',
+            `must not be later than the minting token's expiry (${parent.expiresAt.toISOString()})`,
+          );
+        expiresAt ??= parent.expiresAt;
+      }
       const token = newToken('pdk');
-      const row = await repo.createApiToken(caller.orgId, caller.userId, name, hashToken(token));
-      await audit.record(caller, 'token.create', 'api_token', row.id, { name });
-      return {
-        id: row.id,
-        name: row.name,
-        createdAt: row.createdAt.toISOString(),
-        lastUsedAt: null,
-        revokedAt: null,
-        token,
-      };
+      const row = await repo.createApiToken({
+        orgId: caller.orgId,
+        userId: caller.userId,
+        name: req.name,
+        tokenHash: hashToken(token),
+        scopes,
+        expiresAt,
+        createdByTokenId: parent?.id ?? null,
+      });
+      await audit.record(caller, 'token.create', 'api_token', row.id, {
+        name: req.name,
+        scopes,
+        expiresAt: expiresAt?.toISOString() ?? null,
+        createdByTokenId: row.createdByTokenId,
+      });
+      return { ...toTokenDto(row), token };
     },
+    /** Revokes the token and every token minted from it; their open sockets are disconnected. */
     async revokeToken(caller: UserCaller, id: string) {
       requireRole(caller, 'admin');
-      const row = await repo.revokeApiToken(caller.orgId, id);
-      if (!row) throw notFound('api_token');
-      await audit.record(caller, 'token.revoke', 'api_token', id, { name: row.name });
-      bus.publish('access.revoked', { userId: row.userId, credentials: [row.tokenHash] });
+      const rows = await repo.revokeApiTokenTree(caller.orgId, id);
+      if (!rows) throw notFound('api_token');
+      await audit.record(caller, 'token.revoke', 'api_token', id, {
+        name: rows[0]?.name ?? '',
+        descendants: rows.filter((r) => r.id !== id).map((r) => r.id),
+      });
+      // Minted tokens belong to the minting token's user, so this is one user in practice.
+      for (const userId of new Set(rows.map((r) => r.userId)))
+        bus.publish('access.revoked', {
+          userId,
+          credentials: rows.filter((r) => r.userId === userId).map((r) => r.tokenHash),
+        });
     },
   };
 }
