@@ -15,7 +15,6 @@ let server: RunningServer;
 let browser: Browser;
 let adminToken: string;
 
-
 async function rest<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
     method,
