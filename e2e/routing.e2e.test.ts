@@ -15,8 +15,6 @@ let server: RunningServer;
 let browser: Browser;
 let adminToken: string;
 
-const TMALL_SECRET = 'demo-tmall-identity-secret-change-me';
-
 async function rest<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${server.url}${path}`, {
     method,
@@ -73,8 +71,9 @@ async function signInAgent(email: string, goOnline = true): Promise<Page> {
 async function customer(text: string, vipBuyerId?: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
   if (vipBuyerId) {
-    const stores = await rest<{ id: string; name: string }[]>('GET', '/api/stores');
-    const signature = createHmac('sha256', TMALL_SECRET).update(vipBuyerId).digest('hex');
+    // The demo identity secrets are random per install: the admin reads the store's.
+    const stores = await rest<{ id: string; name: string; identitySecret: string }[]>('GET', '/api/stores');
+    const signature = createHmac('sha256', stores[0]!.identitySecret).update(vipBuyerId).digest('hex');
     const html = `<!doctype html><html><head><meta charset="utf-8"></head><body><h1>VIP</h1>
       <script src="/widget.js" data-store="${stores[0]!.id}" data-buyer-id="${vipBuyerId}" data-buyer-signature="${signature}"></script></body></html>`;
     // Written into a page of the server's own origin: a stubbed route would count as a public page

@@ -14,14 +14,12 @@ export const demoOrg = {
       platform: 'tmall' as TPlatform,
       defaultGroup: '售前',
       greeting: '亲，欢迎光临山海优选天猫旗舰店～双11预售定金膨胀进行中，有什么可以帮您？',
-      identitySecret: 'demo-tmall-identity-secret-change-me',
     },
     {
       name: '山海优选京东自营专区',
       platform: 'jd' as TPlatform,
       defaultGroup: '售前',
       greeting: '您好，欢迎来到山海优选京东店铺，京东物流次日达，有问题随时问我哦。',
-      identitySecret: 'demo-jd-identity-secret-change-me',
     },
   ],
   users: [

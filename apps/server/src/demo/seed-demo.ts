@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Database } from '@peakdesk/db';
 import { loadDemoFaq } from '@peakdesk/text';
 import type { UserCaller } from '../http/caller.ts';
@@ -39,7 +40,9 @@ export async function seedDemo(s: Services, db: Database): Promise<DemoLogin[]> 
       platform: st.platform,
       greeting: st.greeting,
       defaultGroupId: groups.get(st.defaultGroup) ?? null,
-      identitySecret: st.identitySecret,
+      // Random per install, kept in the database: a published demo secret would let anyone sign in
+      // as any buyer of a demo store that is reachable from outside.
+      identitySecret: randomBytes(24).toString('hex'),
     });
     storeIds.push(row.id);
   }

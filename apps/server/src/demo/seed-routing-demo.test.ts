@@ -1,14 +1,22 @@
-import type { TGroupRouting, THistoryPage, TLeaveMessage, TRoutingRule } from '@peakdesk/contracts';
+import type { TGroupRouting, THistoryPage, TLeaveMessage, TRoutingRule, TStore } from '@peakdesk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, login, startTestServer, type TestServer } from '../../test/harness.ts';
+import { api, login, startTestServer, startVisitor, type TestServer } from '../../test/harness.ts';
 import { DEMO_PASSWORD, demoOrg } from './demo-data.ts';
 import { seedDemo } from './seed-demo.ts';
 
 let server: TestServer;
 let admin: string;
+let firstSecrets: string[] = [];
+const storeSecrets = async () =>
+  (
+    await server.services.accounts.repo.listStores(
+      (await server.services.accounts.repo.findUserByEmail(demoOrg.users[0]!.email))!.orgId,
+    )
+  ).map((s) => s.identitySecret);
 beforeAll(async () => {
   server = await startTestServer();
   await seedDemo(server.services, server.db.db);
+  firstSecrets = await storeSecrets();
   // A second start of the demo seeds nothing twice.
   await seedDemo(server.services, server.db.db);
   admin = await login(server, demoOrg.users[0]!.email, DEMO_PASSWORD);
@@ -16,6 +24,25 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await server?.stop();
+});
+
+describe('the demo stores’ identity secrets', () => {
+  it('are random, one per store, and kept across restarts (the seed runs again)', async () => {
+    expect(firstSecrets).toHaveLength(2);
+    for (const secret of firstSecrets) expect(secret).toMatch(/^[0-9a-f]{48}$/);
+    expect(new Set(firstSecrets).size).toBe(2);
+    expect(await storeSecrets()).toEqual(firstSecrets);
+    // The admin sees the stored secret, and a buyer signed with it is accepted.
+    const stores = await api<(TStore & { identitySecret: string })[]>(server, 'GET', '/api/stores', {
+      token: admin,
+    });
+    expect(stores.body.map((s) => s.identitySecret).sort()).toEqual([...firstSecrets].sort());
+    const session = await startVisitor(server, stores.body[0]!.id, {
+      buyerId: 'demo-vip-1',
+      secret: stores.body[0]!.identitySecret,
+    });
+    expect(session.customerId).toMatch(/^[0-9a-f-]{36}$/);
+  });
 });
 
 describe('the demo merchant on first start has routing to show', () => {
