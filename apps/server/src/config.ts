@@ -44,6 +44,8 @@ const ZEnv = z.object({
   PEAKDESK_DB_POOL: z.coerce.number().int().min(1).max(200).default(20),
   PEAKDESK_INSTANCE_ID: z.string().optional(),
   PEAKDESK_TIMER_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** How long a claimed job / event delivery stays another instance's before it is taken again. */
+  PEAKDESK_WORK_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).optional(),
   PEAKDESK_AGENT_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(60),
   PEAKDESK_ABANDON_GRACE_SECONDS: z.coerce.number().min(0.1).max(3600).default(120),
   PEAKDESK_WALL_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
@@ -79,6 +81,8 @@ export type Config = {
   instanceId: string;
   /** Durable timers (no-reply, max wait, abandonment) are polled this often. */
   timerPollMs: number;
+  /** Lease of claimed jobs and deliveries (default: jobs 60 s, deliveries 30 s). */
+  workLeaseMs?: number | undefined;
   agentGraceSeconds: number;
   abandonGraceSeconds: number;
   wallIntervalMs: number;
@@ -119,6 +123,7 @@ export function parseConfig(
     dbPoolSize: e.PEAKDESK_DB_POOL,
     instanceId: e.PEAKDESK_INSTANCE_ID ?? `pd-${process.pid}`,
     timerPollMs: e.PEAKDESK_TIMER_POLL_MS,
+    workLeaseMs: e.PEAKDESK_WORK_LEASE_MS,
     agentGraceSeconds: e.PEAKDESK_AGENT_GRACE_SECONDS,
     abandonGraceSeconds: e.PEAKDESK_ABANDON_GRACE_SECONDS,
     wallIntervalMs: e.PEAKDESK_WALL_INTERVAL_MS,

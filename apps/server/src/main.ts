@@ -69,6 +69,17 @@ export async function startServer(
   });
   const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
   const setupToken = await services.organizations.setupToken();
+  // An embedded database has one process: a lease found now was held by a process that died (kill -9,
+  // power loss) between running a job or delivery and marking it done. Run those now, not after the
+  // lease; the handlers are idempotent. PostgreSQL is shared by instances, so there leases run out.
+  if (db.kind === 'pglite') {
+    const released = {
+      jobs: await services.jobs.releaseLeases(),
+      deliveries: await services.outbox.releaseLeases(),
+    };
+    if (released.jobs + released.deliveries > 0)
+      logger.warn(released, 'released the claims of a previous process');
+  }
   // Jobs and presence run on every instance; SKIP LOCKED lets each job run once.
   services.jobs.start();
   services.outbox.start();

@@ -30,9 +30,9 @@ export async function createServices(
 ) {
   // The transactional outbox: what must not be lost (bot turns, agent online) reaches durable
   // listeners at least once; realtime push stays on the in-process bus.
-  const outbox = createOutbox({ db, logger, pollMs: config.timerPollMs });
+  const outbox = createOutbox({ db, logger, pollMs: config.timerPollMs, leaseMs: config.workLeaseMs });
   // Jobs as data (routing timers, bot hand-offs): one lane per kind on every instance, SKIP LOCKED.
-  const jobs = createJobs({ db, logger, pollMs: config.timerPollMs });
+  const jobs = createJobs({ db, logger, pollMs: config.timerPollMs, leaseMs: config.workLeaseMs });
   const audit = createAuditService(db);
   const accounts = createAccountsService({ db, bus, audit, outbox });
   const organizations = createOrganizationsService({ repo: accounts.repo, audit });

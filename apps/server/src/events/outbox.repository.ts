@@ -91,6 +91,16 @@ export function createOutboxRepository(db: Database) {
       );
     },
 
+    /** Frees every lease (a database one process owns, at start: see the jobs repository). */
+    async releaseLeases(): Promise<number> {
+      const rows = await queryRows<{ event_id: number }>(
+        db,
+        sql`UPDATE outbox_deliveries SET locked_until = NULL
+            WHERE status = 'pending' AND locked_until IS NOT NULL RETURNING event_id`,
+      );
+      return rows.length;
+    },
+
     /** Handled: the delivery goes, the processed marker stays (a late duplicate is skipped). */
     async complete(listener: string, eventIds: number[]) {
       if (eventIds.length === 0) return;

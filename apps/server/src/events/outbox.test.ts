@@ -166,6 +166,30 @@ describe('outbox', () => {
     expect(pending?.n).toBe(0);
   });
 
+  it("releaseLeases frees a dead process's claimed delivery: it is handled now, once", async () => {
+    const outbox = createOutbox({ db: handle.db, logger, pollMs: 60_000 });
+    const seen: string[] = [];
+    outbox.listen({
+      name: 'test.leased',
+      events: ['agent.status_changed'],
+      async handle(e) {
+        seen.push(e.payload.userId);
+      },
+    });
+    const payload = statusEvent().payload;
+    // What a process killed mid-delivery leaves: the delivery, claimed for another hour.
+    await handle.db.execute(
+      sql`INSERT INTO outbox_deliveries (listener, event_id, org_id, name, version, payload, created_at, locked_until)
+          VALUES ('test.leased', 987654321, ${orgId}, 'agent.status_changed', 1,
+            ${JSON.stringify(payload)}::jsonb, now(), now() + interval '1 hour')`,
+    );
+    await outbox.drain();
+    expect(seen).toEqual([]);
+    expect(await outbox.releaseLeases()).toBeGreaterThanOrEqual(1);
+    await outbox.drain();
+    expect(seen).toEqual([payload.userId]);
+  });
+
   it('two instances on one database: each event is handled once per listener', async () => {
     const seen = new Map<string, { id: number; instance: string }[]>();
     const make = (instance: string, db: DatabaseHandle['db']) => {

@@ -53,7 +53,7 @@ export type OutboxOptions = {
   /** Poll fallback (other instances' events, retries coming due); commits on this instance nudge. */
   pollMs: number;
   batchSize?: number;
-  leaseMs?: number;
+  leaseMs?: number | undefined;
   /** First retry delay; doubles per attempt up to `maxBackoffMs`. */
   backoffMs?: number;
   maxBackoffMs?: number;
@@ -198,6 +198,8 @@ export function createOutbox(o: OutboxOptions) {
       return isReplayed;
     },
     listenerNames: () => [...listeners.keys()],
+    /** At start on a database this process owns alone (PGlite): a dead process's claims run now. */
+    releaseLeases: () => repo.releaseLeases(),
     start: poller.start,
     stop: poller.stop,
   };

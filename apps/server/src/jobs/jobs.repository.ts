@@ -80,6 +80,17 @@ export function createJobsRepository(db: Database) {
             RETURNING id, key, kind, version, org_id, payload, attempts, locked_until`,
       );
     },
+    /**
+     * Frees every lease: only for a database one process owns (PGlite), where any lease found at
+     * start was held by a process that died — its jobs run now instead of when the lease runs out.
+     */
+    async releaseLeases(): Promise<number> {
+      const rows = await queryRows<{ id: number }>(
+        db,
+        sql`UPDATE jobs SET locked_until = NULL WHERE status = 'pending' AND locked_until IS NOT NULL RETURNING id`,
+      );
+      return rows.length;
+    },
     /** Done: removed, unless re-scheduled meanwhile (which cleared the lease). One statement per batch. */
     async complete(done: { id: number; lease: Date | string }[]) {
       if (done.length === 0) return;

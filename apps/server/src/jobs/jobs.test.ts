@@ -124,6 +124,31 @@ describe('jobs', () => {
     expect(await jobs.get('again')).toBeNull();
   });
 
+  it("releaseLeases frees a dead process's claims: its job runs now instead of when the lease ends", async () => {
+    const jobs = createJobs({ db: handle.db, logger, pollMs: 60_000 });
+    let runs = 0;
+    const def = defineJob({
+      id: 'test.leased',
+      version: 1,
+      payload: z.object({}),
+      handle: async () => {
+        runs++;
+      },
+    });
+    jobs.register(def);
+    await jobs.schedule(def, { key: 'leased', runAt: new Date(), payload: {} });
+    // What a process killed while running it leaves: the claim, an hour of lease.
+    await handle.db.execute(
+      sql`UPDATE jobs SET locked_until = now() + interval '1 hour' WHERE key = 'leased'`,
+    );
+    await jobs.runDue();
+    expect(runs).toBe(0);
+    expect(await jobs.releaseLeases()).toBe(1);
+    await jobs.runDue();
+    expect(runs).toBe(1);
+    expect(await jobs.get('leased')).toBeNull();
+  });
+
   it('10k due abandon-like timers drain within the bound, and a flood of one kind does not delay another', async () => {
     const N = 10_000;
     await handle.db.execute(

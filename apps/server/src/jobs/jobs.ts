@@ -48,7 +48,7 @@ export function createJobs(o: {
   db: Database;
   logger: Logger;
   pollMs: number;
-  leaseMs?: number;
+  leaseMs?: number | undefined;
   backoffMs?: number;
   maxBackoffMs?: number;
 }) {
@@ -145,6 +145,8 @@ export function createJobs(o: {
       return isReplayed;
     },
     kindNames: () => [...kinds.keys()],
+    /** At start on a database this process owns alone (PGlite): a dead process's claims run now. */
+    releaseLeases: () => repo.releaseLeases(),
     /** Runs everything due now, every kind (tests call it instead of waiting for the poll). */
     async runDue(): Promise<void> {
       await Promise.all([...kinds.values()].map((k) => k.lane.drain()));
