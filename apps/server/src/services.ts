@@ -105,6 +105,7 @@ export async function createServices(
     db,
     accounts: accounts.repo,
     audit,
+    maxLiveDrillOrgs: config.drillOrgsPerOrg,
     prepareStore: [
       async (orgId, storeId) => {
         if (!drillFaqLoaded.has(orgId)) {

@@ -22,6 +22,7 @@ export const labelsZhCN = {
   'error.drill_run_not_found': '演练不存在',
   'error.dead_letter_not_found': '该死信不存在或已重放',
   'error.drill_running': '已有演练正在进行，请等它结束后再开始',
+  'error.drill_limit_reached': '进行中的演练组织已达上限，请等已有演练结束后再试',
   'error.email_taken': '该邮箱已被使用',
   'error.already_exists': '已存在相同的记录',
   'error.already_set_up': 'PeakDesk 已完成首次设置，请直接登录',
@@ -332,6 +333,8 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'error.drill_run_not_found': 'The drill does not exist',
   'error.dead_letter_not_found': 'This dead letter does not exist or was replayed already',
   'error.drill_running': 'A drill is already running; start another once it has finished',
+  'error.drill_limit_reached':
+    'This organisation has reached its limit of live drill organisations; try again once a drill has ended',
   'error.email_taken': 'This e-mail address is already in use',
   'error.already_exists': 'A record with this value already exists',
   'error.already_set_up': 'PeakDesk is already set up: sign in instead',
