@@ -47,6 +47,8 @@ export async function createServices(
     bus,
     accounts: accounts.repo,
     secret,
+    visitorTokenTtlMs: config.visitorTokenTtlMs,
+    audit,
     outbox,
     routing: () => routing!,
     initialStatus: (c) => bot!.initialStatus(c),

@@ -343,7 +343,7 @@ export async function createRealtimeGateway(opts: {
     socket.data.budget = budget;
     // A socket does not outlive its credential's expiry (the reconnect is then refused). Timers only
     // for expiries within setTimeout's range (~24 days); a longer-lived socket re-checks on reconnect.
-    const expiresAt = caller.kind === 'user' ? caller.token?.expiresAt?.getTime() : undefined;
+    const expiresAt = (caller.kind === 'user' ? caller.token?.expiresAt : caller.expiresAt)?.getTime();
     if (expiresAt !== undefined && expiresAt - Date.now() < MAX_TIMER_MS) {
       const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
       timer.unref();
@@ -432,6 +432,10 @@ export async function createRealtimeGateway(opts: {
   bus.subscribe('access.revoked', ({ userId, credentials }) => {
     const to = credentials === 'all' ? [rooms.user(userId)] : credentials.map(rooms.credential);
     if (to.length) io.in(to).disconnectSockets(true);
+  });
+  // Every socket of the customer: all were opened with tokens the revocation ended.
+  bus.subscribe('visitor.revoked', ({ customerId }) => {
+    io.in(rooms.customer(customerId)).disconnectSockets(true);
   });
 
   return {
