@@ -257,6 +257,9 @@ export function createRoutingRepository(db: Database) {
         db,
         sql`SELECT ${conversationColumns} FROM conversations
             WHERE ${waiting()} AND group_id = ${groupId}
+              -- classified entries only: one whose classification has not committed yet (or never
+              -- will, after a crash: the routing.entry listener does it) must not skip the entry rules
+              AND routed_for = queued_at
               ${skipIds.length ? sql`AND id NOT IN (${inList(skipIds)})` : sql``}
             ORDER BY priority DESC, queued_at ASC, id
             LIMIT 1 FOR UPDATE SKIP LOCKED`,
