@@ -16,6 +16,7 @@ import {
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
 import { writeEvents } from '../../events/outbox.ts';
+import { failpoint } from '../../failpoints.ts';
 import {
   type Caller,
   type CustomerCaller,
@@ -399,6 +400,7 @@ export function createChatService(deps: ChatServiceDeps) {
         ]);
         return row;
       });
+      failpoint('chat.opened.committed');
       if (status === 'bot') await publishConversation(c.id, null);
       else await enqueue(c, firstMessage);
       return conversationDto(c.id);
@@ -412,6 +414,7 @@ export function createChatService(deps: ChatServiceDeps) {
         () => [],
         (c) => c.status === 'bot', // handed off meanwhile (another instance, a resent message)
       );
+      failpoint('chat.handoff.committed');
       if (done) await enqueue(done.after);
     },
 
@@ -591,6 +594,7 @@ export function createChatService(deps: ChatServiceDeps) {
           conversationId: row.id,
         },
       ]);
+      failpoint('chat.resolved.committed');
       await postSystemMessage(id, '本次会话已结束，感谢您的咨询。如有其他问题，欢迎随时联系我们。');
       const dto = await publishConversation(id, c.assigneeId);
       if (c.assigneeId) await deps.routing().drainForAgent(c.assigneeId);
