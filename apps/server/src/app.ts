@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
@@ -23,6 +24,7 @@ import {
   createRedisCounterStore,
   createWidgetSessionThrottle,
 } from './http/throttle.ts';
+import { widgetCors } from './http/widget-cors.ts';
 import { registerAccountsRoutes } from './modules/accounts/accounts.routes.ts';
 import { hashToken } from './modules/accounts/secrets.ts';
 import { registerBotRoutes } from './modules/bot/bot.routes.ts';
@@ -114,6 +116,7 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const redisNamespace = hashToken(o.services.secret).slice(0, 12);
   // First, so every answer carries the headers, refusals of the hooks below included.
   await app.register(fastifyHelmet, securityHeaders);
+  await app.register(fastifyCors, { delegator: widgetCors });
   await app.register(fastifyCookie);
   app.addHook('onRequest', createOriginGuard(o.config.allowedOrigins));
   await app.register(fastifyRateLimit, {

@@ -101,6 +101,45 @@ describe('security headers', () => {
     await res.arrayBuffer();
   });
 
+  it("the widget's REST calls work from a shop of another origin; staff routes give it no CORS", async () => {
+    const preflight = (path: string) =>
+      fetch(`${server.url}${path}`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://shop.example',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization,content-type',
+        },
+      });
+    for (const path of [
+      '/api/widget/session',
+      '/api/widget/conversations',
+      '/api/conversations/00000000-0000-4000-8000-000000000000/messages?limit=50',
+      '/api/conversations/00000000-0000-4000-8000-000000000000/attachments',
+      '/api/attachments/00000000-0000-4000-8000-000000000000',
+    ]) {
+      const res = await preflight(path);
+      expect({ path, status: res.status }).toEqual({ path, status: 204 });
+      expect(res.headers.get('access-control-allow-origin')).toBe('*');
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
+      // Never with credentials: a cross-origin page cannot ride a staff cookie.
+      expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+      await res.arrayBuffer();
+    }
+    const session = await fetch(`${server.url}/api/widget/session`, {
+      method: 'POST',
+      headers: { origin: 'https://shop.example', 'content-type': 'application/json' },
+      body: JSON.stringify({ storeId: '00000000-0000-4000-8000-000000000000' }),
+    });
+    expect(session.headers.get('access-control-allow-origin')).toBe('*');
+    await session.arrayBuffer();
+    for (const path of ['/api/users', '/api/auth/me', '/api/conversations']) {
+      const res = await preflight(path);
+      expect({ path, acao: res.headers.get('access-control-allow-origin') }).toEqual({ path, acao: null });
+      await res.arrayBuffer();
+    }
+  });
+
   it('the demo store page (the widget embedded as a merchant would) is not frameable either', async () => {
     const res = await fetch(`${server.url}/demo`);
     expectStaffPolicy(res);
