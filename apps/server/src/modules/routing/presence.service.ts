@@ -29,7 +29,7 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
               orgId: a.org_id,
               kind: 'agent.status_changed',
               agentId: a.id,
-              data: { status: 'away', from: a.status, requeued: chats.length },
+              data: { status: 'away', from: a.status, reason: 'no_sockets', requeued: chats.length },
             },
           ],
           [{ type: 'agent.status_changed', payload: { orgId: a.org_id, userId: a.id, status: 'away' } }],
@@ -73,7 +73,12 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
               kind: 'agent.status_changed',
               agentId,
               groupId: conv.group_id,
-              data: { status: 'paused', reason: 'missed_replies', misses: miss?.missed_replies },
+              data: {
+                status: 'paused',
+                from: 'online',
+                reason: 'missed_replies',
+                ...(miss ? { misses: miss.missed_replies } : {}),
+              },
             },
           ],
           [
