@@ -83,3 +83,54 @@ describe('merchant administration in real Chromium', () => {
     expect(users.find((u) => u.email === 'xiaoshuang@demo.peakdesk.local')!.groupIds).toEqual([reserve.id]);
   });
 });
+
+describe('store identity secret in real Chromium', () => {
+  it('is masked until revealed, rotates only after confirmation, and login and store pages log no console errors', async () => {
+    const admin = fx.server.demoLogins.find((l) => l.role === 'admin')!;
+    const page = await fx.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    // First visit while signed out: the session probe answers 200, so no 401 reaches the console.
+    await signIn(page, fx.server.url, admin.email, admin.password);
+    await page.goto(`${fx.server.url}/admin/stores`);
+
+    const stores = (await (await page.request.get(`${fx.server.url}/api/stores`)).json()) as {
+      id: string;
+      name: string;
+      identitySecret: string;
+    }[];
+    const store = stores[0]!;
+    await rowOf(page, store.name).locator('.ant-table-row-expand-icon').click();
+    const secret = page.getByTestId('store-secret').first();
+    await secret.waitFor();
+    expect(await secret.textContent()).not.toContain(store.identitySecret);
+    expect(await secret.textContent()).toMatch(/^•+$/);
+
+    await page.getByTestId('store-secret-reveal').first().click();
+    await expect.poll(() => secret.textContent()).toBe(store.identitySecret);
+    await page.getByTestId('store-secret-reveal').first().click();
+    await expect.poll(() => secret.textContent()).toMatch(/^•+$/);
+
+    // Rotate asks first; cancelling keeps the secret.
+    await page.getByTestId('store-secret-rotate').first().click();
+    const confirm = page.locator('.ant-popconfirm', { hasText: '确定轮换身份签名密钥？' });
+    await confirm.waitFor();
+    await confirm.getByRole('button', { name: /取\s*消/ }).click();
+    const unchanged = (await (await page.request.get(`${fx.server.url}/api/stores`)).json()) as typeof stores;
+    expect(unchanged.find((s) => s.id === store.id)!.identitySecret).toBe(store.identitySecret);
+
+    await page.getByTestId('store-secret-rotate').first().click();
+    await confirm.getByRole('button', { name: '轮换密钥' }).click();
+    // The new secret is shown once rotated, and it is the one the server now holds.
+    await expect.poll(() => secret.textContent()).not.toMatch(/^•+$/);
+    const rotated = (await (await page.request.get(`${fx.server.url}/api/stores`)).json()) as typeof stores;
+    const now = rotated.find((s) => s.id === store.id)!.identitySecret;
+    expect(now).not.toBe(store.identitySecret);
+    expect(await secret.textContent()).toBe(now);
+
+    expect(problems).toEqual([]);
+  });
+});

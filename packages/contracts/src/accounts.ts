@@ -29,6 +29,13 @@ export type TUser = z.infer<typeof ZUser>;
 export const ZMe = z.object({ user: ZUser, orgName: z.string() });
 export type TMe = z.infer<typeof ZMe>;
 
+/** `GET /api/auth/session`: who is signed in, answered 200 either way so a first visit logs no 401. */
+export const ZSessionState = z.discriminatedUnion('authenticated', [
+  z.object({ authenticated: z.literal(false) }),
+  z.object({ authenticated: z.literal(true), me: ZMe }),
+]);
+export type TSessionState = z.infer<typeof ZSessionState>;
+
 export const ZCreateUserRequest = z.object({
   email: z.string().trim().max(200).pipe(z.email('must be an email address')),
   name: z.string().trim().min(1).max(100),

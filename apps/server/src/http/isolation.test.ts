@@ -586,6 +586,7 @@ const ROUTES: Record<string, Case> = {
   'POST /api/auth/login': { kind: 'none', why: 'credentials answer only the account they belong to' },
   'POST /api/auth/logout': { kind: 'none', why: "ends the caller's own session" },
   'GET /api/auth/me': { kind: 'none', why: 'the caller themself' },
+  'GET /api/auth/session': { kind: 'none', why: 'the caller themself, or not signed in' },
   'POST /api/auth/password': { kind: 'none', why: "the caller's own password" },
   'PUT /api/me/status': { kind: 'none', why: "the caller's own status" },
   'GET /api/setup': { kind: 'none', why: 'first run: only whether an admin exists yet' },

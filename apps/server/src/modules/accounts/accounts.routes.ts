@@ -11,6 +11,7 @@ import {
   ZLoginRequest,
   ZMe,
   ZOk,
+  ZSessionState,
   ZSetStatusRequest,
   ZSetupRequest,
   ZSetupStatus,
@@ -23,7 +24,7 @@ import {
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { bearerOf, SESSION_COOKIE, userOf } from '../../http/auth.ts';
+import { bearerOf, resolveCaller, SESSION_COOKIE, userOf } from '../../http/auth.ts';
 import { DomainError } from '../../http/domain-error.ts';
 import { type LoginThrottle, sendRefusal } from '../../http/throttle.ts';
 import type { Services } from '../../services.ts';
@@ -91,6 +92,24 @@ export function registerAccountsRoutes(app: FastifyInstance, s: Services, thrott
   });
   r.get('/api/auth/me', { schema: { tags: ['auth'], response: { 200: ZMe } } }, async (req) =>
     s.accounts.me(await user(req)),
+  );
+  // The web app asks this on every load: a visitor who is not signed in is an answer, not an error.
+  r.get(
+    '/api/auth/session',
+    { schema: { tags: ['auth'], response: { 200: ZSessionState } } },
+    async (req) => {
+      let caller: Awaited<ReturnType<typeof resolveCaller>>;
+      try {
+        caller = await resolveCaller(s.resolvers, req);
+      } catch (error) {
+        // An expired or revoked token is simply not signed in here; anything else is a real fault.
+        if (error instanceof DomainError && error.kind === 'unauthenticated')
+          return { authenticated: false as const };
+        throw error;
+      }
+      if (caller?.kind !== 'user') return { authenticated: false as const };
+      return { authenticated: true as const, me: await s.accounts.me(caller) };
+    },
   );
   r.post(
     '/api/auth/password',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { TAuditEntry, TErrorBody, TMe, TUser } from '@peakdesk/contracts';
+import type { TAuditEntry, TErrorBody, TMe, TSessionState, TUser } from '@peakdesk/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
@@ -92,6 +92,35 @@ describe('login and sessions', () => {
     expect(anonymous.body.code).toBe('unauthenticated');
     const garbage = await api(server, 'GET', '/api/auth/me', { token: 'pds_not-a-session' });
     expect(garbage.status).toBe(401);
+  });
+
+  it('GET /api/auth/session answers 200 whether or not anyone is signed in', async () => {
+    const anonymous = await api<TSessionState>(server, 'GET', '/api/auth/session');
+    expect(anonymous.status).toBe(200);
+    expect(anonymous.body).toEqual({ authenticated: false });
+    const garbage = await api<TSessionState>(server, 'GET', '/api/auth/session', {
+      headers: { cookie: 'pd_session=pds_not-a-session' },
+    });
+    expect(garbage.status).toBe(200);
+    expect(garbage.body).toEqual({ authenticated: false });
+    const signedIn = await api<TSessionState>(server, 'GET', '/api/auth/session', {
+      headers: { cookie: `pd_session=${encodeURIComponent(adminToken)}` },
+    });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.body.authenticated).toBe(true);
+    if (signedIn.body.authenticated) {
+      expect(signedIn.body.me.user.id).toBe(t.admin.id);
+      expect(signedIn.body.me.orgName).toBe(t.org.name);
+    }
+    // A signed-out session is no longer signed in, and says so without an error.
+    const token = await login(server, t.agents[1]!.email);
+    await fetch(`${server.url}/api/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const after = await api<TSessionState>(server, 'GET', '/api/auth/session', { token });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual({ authenticated: false });
   });
 
   it('logout ends the session and clears the cookie', async () => {

@@ -38,6 +38,8 @@ export const adminApi = {
   createStore: (body: TStoreInput): Promise<TAdminStore> => api.post('/api/stores', body, ZAdminStore),
   updateStore: (id: string, body: Partial<TStoreInput>): Promise<TAdminStore> =>
     api.patch(`/api/stores/${encodeURIComponent(id)}`, body, ZAdminStore),
+  rotateSecret: (id: string): Promise<TAdminStore> =>
+    api.post(`/api/stores/${encodeURIComponent(id)}/rotate-secret`, {}, ZAdminStore),
 
   listGroups: (): Promise<TSkillGroup[]> => api.get('/api/groups', ZSkillGroup.array()),
   createGroup: (body: TGroupInput): Promise<TSkillGroup> => api.post('/api/groups', body, ZSkillGroup),

@@ -1,6 +1,19 @@
 import { type TPlatform, type TSkillGroup, ZPlatform } from '@peakdesk/contracts';
-import { Button, Form, Input, Select, Table, type TableColumnsType, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Form,
+  Input,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  type TableColumnsType,
+  Tag,
+  Typography,
+} from 'antd';
 import { useEffect, useState } from 'react';
+import { errorMessage } from '../../lib/form-errors.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { PageHeader } from '../../ui/page-header.tsx';
 import { adminApi, type TAdminStore, type TStoreInput } from './admin-api.ts';
@@ -94,7 +107,7 @@ export function StoresPage() {
         dataSource={stores.items}
         pagination={false}
         expandable={{
-          expandedRowRender: (store) => <StoreSecrets store={store} />,
+          expandedRowRender: (store) => <StoreSecrets store={store} onRotated={stores.upsert} />,
         }}
       />
       <EditDialog dialog={dialog} title={t(dialog.editing ? 'admin.stores.edit' : 'admin.stores.new')}>
@@ -123,9 +136,30 @@ export function StoresPage() {
   );
 }
 
-function StoreSecrets({ store }: { store: TAdminStore }) {
+/** Shown only on demand: the secret signs buyer identities, so it should not sit on screen for a shoulder to read. */
+const MASK = '•'.repeat(24);
+
+function StoreSecrets({ store, onRotated }: { store: TAdminStore; onRotated: (s: TAdminStore) => void }) {
   const { t } = useI18n();
+  const { message } = App.useApp();
+  const [isShown, setShown] = useState(false);
+  const [isRotating, setRotating] = useState(false);
   const snippet = embedSnippet(window.location.origin, store.id);
+
+  async function rotate() {
+    setRotating(true);
+    try {
+      const rotated = await adminApi.rotateSecret(store.id);
+      onRotated(rotated);
+      setShown(true);
+      message.success(t('admin.stores.rotated'));
+    } catch (error) {
+      message.error(errorMessage(error, t('common.requestFailed')));
+    } finally {
+      setRotating(false);
+    }
+  }
+
   return (
     <div style={{ display: 'grid', gap: 12, maxWidth: 820 }}>
       {store.identitySecret !== undefined && (
@@ -134,11 +168,28 @@ function StoreSecrets({ store }: { store: TAdminStore }) {
           <Typography.Paragraph type="secondary" style={{ margin: '2px 0 6px' }}>
             {t('admin.stores.secretHint')}
           </Typography.Paragraph>
-          <Typography.Paragraph copyable={{ text: store.identitySecret }} style={{ margin: 0 }}>
-            <span className="pd-code" data-testid="store-secret">
-              {store.identitySecret}
-            </span>
-          </Typography.Paragraph>
+          <Space wrap>
+            <Typography.Text copyable={isShown ? { text: store.identitySecret } : false}>
+              <span className="pd-code" data-testid="store-secret">
+                {isShown ? store.identitySecret : MASK}
+              </span>
+            </Typography.Text>
+            <Button size="small" data-testid="store-secret-reveal" onClick={() => setShown((v) => !v)}>
+              {t(isShown ? 'admin.stores.hideSecret' : 'admin.stores.revealSecret')}
+            </Button>
+            <Popconfirm
+              title={t('admin.stores.rotateConfirm')}
+              description={t('admin.stores.rotateConfirmHint')}
+              okText={t('admin.stores.rotate')}
+              okButtonProps={{ danger: true }}
+              cancelText={t('common.cancel')}
+              onConfirm={rotate}
+            >
+              <Button size="small" danger loading={isRotating} data-testid="store-secret-rotate">
+                {t('admin.stores.rotate')}
+              </Button>
+            </Popconfirm>
+          </Space>
         </div>
       )}
       <div>

@@ -1,4 +1,4 @@
-import { type TMe, type TUser, ZMe } from '@peakdesk/contracts';
+import { type TMe, type TUser, ZMe, ZSessionState } from '@peakdesk/contracts';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { api, onUnauthorized } from '../../lib/api-client.ts';
 
@@ -21,9 +21,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     let isCurrent = true;
-    api.get('/api/auth/me', ZMe).then(
-      (me) => {
-        if (isCurrent) setState({ phase: 'signed-in', me });
+    // `/api/auth/session` answers 200 for a visitor who is not signed in: no 401 in the console.
+    api.get('/api/auth/session', ZSessionState).then(
+      (session) => {
+        if (!isCurrent) return;
+        setState(session.authenticated ? { phase: 'signed-in', me: session.me } : { phase: 'anonymous' });
       },
       () => {
         if (isCurrent) setState({ phase: 'anonymous' });
