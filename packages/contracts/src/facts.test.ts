@@ -41,6 +41,15 @@ describe('fact catalogue', () => {
     expect(parse({ status: 'online', from: null, reason: 'timeout' })).toBe(false);
   });
 
+  it("bot turns name FAQs by the merchant's own ids", () => {
+    const data = { query: '保价吗', faqId: 'f03', topFaqId: 'f03', score: 0.9, reason: null };
+    expect(ZFact.safeParse({ kind: 'bot.answered', data }).success).toBe(true);
+    expect(ZFact.safeParse({ kind: 'bot.handed_off', data: { ...data, reason: 'vip' } }).success).toBe(true);
+    expect(ZFact.safeParse({ kind: 'bot.handed_off', data: { ...data, reason: 'bored' } }).success).toBe(
+      false,
+    );
+  });
+
   it('resolved carries its durations', () => {
     const parsed = ZFact.parse({
       kind: 'conversation.resolved',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ZConversationStatus } from './chat.ts';
 import { ZAgentStatus, ZId } from './common.ts';
-import { ZHandoffReason } from './knowledge.ts';
+import { ZFaq, ZHandoffReason } from './knowledge.ts';
 import { ZLane, ZStrategy } from './routing.ts';
 
 /**
@@ -152,8 +152,9 @@ export const ZMessageAgentFactV1 = z.strictObject({
 /** One per bot turn. */
 export const ZBotTurnFactV1 = z.strictObject({
   query: z.string().max(200),
-  faqId: ZId.nullable(),
-  topFaqId: ZId.nullable(),
+  /** FAQ ids are the merchant's own (`f03`), not uuids. */
+  faqId: ZFaq.shape.id.nullable(),
+  topFaqId: ZFaq.shape.id.nullable(),
   score: z.number(),
   /** Why the bot handed off (null unless `bot.handed_off`). */
   reason: ZHandoffReason.nullable(),
