@@ -5,6 +5,7 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { type DemoLogin, seedDemo } from './demo/seed-demo.ts';
 import { createEventBus } from './events/event-bus.ts';
+import { activeFailpoints } from './failpoints.ts';
 import { createRealtimeGateway } from './realtime/gateway.ts';
 import { startWallFeed } from './realtime/wall-feed.ts';
 import { createServices, type Services } from './services.ts';
@@ -95,6 +96,11 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   services.selfUrl.current = `http://127.0.0.1:${port}`;
   logger.info({ port, db: db.kind, redis: Boolean(config.redisUrl) }, 'peakdesk listening');
+  if (activeFailpoints().length)
+    logger.warn(
+      { failpoints: activeFailpoints() },
+      'PEAKDESK_FAILPOINTS is set: this process kills itself on purpose',
+    );
 
   let closing: Promise<void> | undefined;
   return {

@@ -22,6 +22,9 @@ import { createRoutingService, type RoutingService } from './modules/routing/rou
 import { createWorkforceService } from './modules/workforce/workforce.service.ts';
 
 /** Builds every domain service once; modules reach each other only through what is passed here. */
+/** State-machine events that start a new wait in the queue (conversation-state.ts `newWait`). */
+const NEW_WAIT_EVENTS = new Set(['bot_handoff', 'reopened', 'customer_message']);
+
 export async function createServices(
   db: Database,
   bus: EventBus,
@@ -96,6 +99,22 @@ export async function createServices(
     accepts: (e) => e.payload.status === 'online',
     handle: async (e) => {
       await routing.onAgentStatusChanged(e.payload.userId, e.payload.status);
+    },
+  });
+
+  // A new queue entry (opened queued, handed off by the bot, reopened) is classified by routing right
+  // after its commit; this listener is the at-least-once half: after a crash in between, the entry is
+  // classified (rules, lane, the queued fact, the max-wait job) and routed on restart, once — routing
+  // skips an entry whose `routed_for` already equals its `queued_at`.
+  outbox.listen({
+    name: 'routing.entry',
+    events: ['conversation.opened', 'conversation.transitioned'],
+    accepts: (e) =>
+      e.payload.conversation.status === 'queued' &&
+      (!('event' in e.payload) || NEW_WAIT_EVENTS.has(e.payload.event)),
+    handle: async (e) => {
+      const id = e.payload.conversation.id;
+      if (await routing.routeIfUnclassified(id)) await chat.publishConversation(id, null);
     },
   });
 

@@ -1,7 +1,7 @@
 import { ChatClient } from '@peakdesk/chat-client';
 import { HISTORY_PAGE_MAX, type TMessage } from '@peakdesk/contracts';
 import { openDatabase, queryRows, sql } from '@peakdesk/db';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   createStorage,
   freePort,
@@ -17,6 +17,8 @@ import {
   startVisitor,
 } from '../../../bench/lib/tenant-api.ts';
 
+import { useCleanups, waitUntil } from './process-helpers.ts';
+
 /**
  * The delivery promise under the worst failure: the server is SIGKILLed (no graceful shutdown, no
  * drain) while customers and an agent write to each other, then restarted on the same data. Every
@@ -28,18 +30,7 @@ const CUSTOMERS = 5;
 const PER_SIDE = 30; // messages per conversation from each side
 const SEND_EVERY_MS = 40;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterAll(async () => {
-  for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
-});
-
-async function waitUntil(what: string, fn: () => boolean | Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const cleanup = useCleanups();
 
 async function fullHistory(url: string, token: string, conversationId: string): Promise<TMessage[]> {
   const all: TMessage[] = [];
@@ -59,10 +50,10 @@ async function fullHistory(url: string, token: string, conversationId: string): 
 describe('delivery when the server is killed mid-load', () => {
   it('loses and duplicates nothing across kill -9 and restart', async () => {
     const storage: Storage = await createStorage(process.env.DATABASE_URL);
-    cleanups.push(() => storage.dispose());
+    cleanup(() => storage.dispose());
     const port = await freePort();
     let server: ServerProcess = await spawnServer({ port, storage, demo: true });
-    cleanups.push(() => server.stop('SIGKILL'));
+    cleanup(() => server.stop('SIGKILL'));
     const url = server.url;
 
     const tenant: LoadTenant = await seedLoadTenant(url, { agents: 1, cap: 50 });
@@ -70,7 +61,7 @@ describe('delivery when the server is killed mid-load', () => {
     await setStatus(url, agentUser.token, 'online');
 
     const agent = new ChatClient({ url, auth: { token: agentUser.token } });
-    cleanups.push(() => agent.close());
+    cleanup(() => agent.close());
     const agentGot = new Map<string, TMessage[]>();
     agent.on('message', (m) => {
       const list = agentGot.get(m.conversationId) ?? [];
@@ -83,7 +74,7 @@ describe('delivery when the server is killed mid-load', () => {
     for (let i = 0; i < CUSTOMERS; i++) {
       const v = await startVisitor(url, tenant.storeId);
       const client = new ChatClient({ url, auth: { visitorToken: v.visitorToken } });
-      cleanups.push(() => client.close());
+      cleanup(() => client.close());
       const got: TMessage[] = [];
       client.on('message', (m) => got.push(m));
       await waitUntil('customer connected', () => client.connected, 10_000);

@@ -1,7 +1,7 @@
 import { ChatClient } from '@peakdesk/chat-client';
 import type { TConversation, TMessage } from '@peakdesk/contracts';
 import { type DatabaseHandle, openDatabase, queryRows, sql } from '@peakdesk/db';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createStorage,
   freePort,
@@ -11,6 +11,8 @@ import {
 } from '../../../bench/lib/server-process.ts';
 import { call, seedLoadTenant, setStatus, startVisitor } from '../../../bench/lib/tenant-api.ts';
 import { createChatRepository } from '../src/modules/chat/chat.repository.ts';
+
+import { useCleanups, waitUntil } from './process-helpers.ts';
 
 /**
  * Two `peakdesk start` processes on one PostgreSQL database and one Redis: a customer on instance A
@@ -32,19 +34,11 @@ const REDIS_URL = process.env.REDIS_URL
   : undefined;
 const skipReason = 'needs DATABASE_URL and REDIS_URL (several instances share PostgreSQL + Redis)';
 
-const cleanups: (() => Promise<void> | void)[] = [];
-
-async function waitUntil(what: string, fn: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const cleanup = useCleanups();
 
 function connect(url: string, auth: { visitorToken?: string; token?: string }): ChatClient {
   const c = new ChatClient({ url, auth });
-  cleanups.push(() => c.close());
+  cleanup(() => c.close());
   return c;
 }
 
@@ -56,7 +50,7 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)(`two instances on PostgreSQL + Redi
 
   beforeAll(async () => {
     storage = await createStorage(DATABASE_URL);
-    cleanups.push(() => storage.dispose());
+    cleanup(() => storage.dispose());
     a = await spawnServer({
       port: await freePort(),
       storage,
@@ -64,16 +58,12 @@ describe.skipIf(!DATABASE_URL || !REDIS_URL)(`two instances on PostgreSQL + Redi
       redisUrl: REDIS_URL,
       instanceId: 'A',
     });
-    cleanups.push(() => a.stop('SIGKILL'));
+    cleanup(() => a.stop('SIGKILL'));
     b = await spawnServer({ port: await freePort(), storage, redisUrl: REDIS_URL, instanceId: 'B' });
-    cleanups.push(() => b.stop('SIGKILL'));
+    cleanup(() => b.stop('SIGKILL'));
     db = await openDatabase({ url: storage.databaseUrl, poolSize: 2, migrate: false });
-    cleanups.push(() => db.close());
+    cleanup(() => db.close());
   }, 80_000);
-  afterAll(async () => {
-    for (const c of cleanups.reverse()) await Promise.resolve(c()).catch(() => {});
-  });
-
   it('customer on A and agent on B: routing, messages, typing and read cross instances', async () => {
     const t = await seedLoadTenant(a.url, { agents: 1, cap: 3 });
     const agentUser = t.agents[0]!;

@@ -75,7 +75,11 @@ export type TUpdateUserRequest = z.infer<typeof ZUpdateUserRequest>;
 
 /** What an agent may choose; `away` is only ever set by the router. */
 export const ZSettableAgentStatus = z.enum(['online', 'paused', 'offline']);
-export const ZSetStatusRequest = z.object({ status: ZSettableAgentStatus });
+/**
+ * Any status parses; the presence machine decides what may be chosen: `away` is answered 400
+ * `status_not_settable` (field `status`), so the rule lives in one place.
+ */
+export const ZSetStatusRequest = z.object({ status: ZAgentStatus });
 
 export const ZStore = z.object({
   id: ZId,

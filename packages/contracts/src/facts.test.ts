@@ -36,6 +36,7 @@ describe('fact catalogue', () => {
     expect(parse({ status: 'paused', from: 'online', reason: 'missed_replies', misses: 3 })).toBe(true);
     expect(parse({ status: 'online', from: null, reason: 'manual' })).toBe(true);
     expect(parse({ status: 'online', from: 'away', reason: 'reconnected' })).toBe(true);
+    expect(parse({ status: 'offline', from: 'online', reason: 'disabled' })).toBe(true);
     expect(parse({ status: 'online', reason: 'manual' })).toBe(false); // from is required (null when unknown)
     expect(parse({ status: 'busy', from: null, reason: 'manual' })).toBe(false);
     expect(parse({ status: 'online', from: null, reason: 'timeout' })).toBe(false);

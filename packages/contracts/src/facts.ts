@@ -116,11 +116,11 @@ export const ZConversationAbandonedFactV1 = z.strictObject({
   waitedSeconds: ZMaybeSeconds,
 });
 
-/** The shape the presence rewrite writes (status, the status before, why). */
+/** Every change of an agent's status (`applyPresence`): the status, the status before, why. */
 export const ZAgentStatusChangedFactV1 = z.strictObject({
   status: ZAgentStatus,
   from: ZAgentStatus.nullable(),
-  reason: z.enum(['manual', 'no_sockets', 'missed_replies', 'reconnected']),
+  reason: z.enum(['manual', 'no_sockets', 'missed_replies', 'reconnected', 'disabled']),
   /** no_sockets: the chats put back in the queue. */
   requeued: z.number().int().min(0).optional(),
   /** missed_replies: the agent's missed replies. */

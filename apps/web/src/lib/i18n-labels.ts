@@ -72,6 +72,7 @@ export const labelsZhCN = {
   'error.user_not_found': '成员不存在',
   'error.widget_not_built': '网页插件尚未构建（npm run build）',
   'error.wrong_password': '当前密码不正确',
+  'error.status_not_settable': '“离开”由系统在断线后自动设置，请选择在线、挂起或离线',
   'error.network_error': '网络错误，请检查网络后重试',
   'error.bad_response': '服务器返回了无法识别的内容',
   'error.invalid_input.afterHoursGroupId': '请选择另一个技能组接待非服务时间的会话',
@@ -383,6 +384,8 @@ export const labelsEn: Record<keyof typeof labelsZhCN, string> = {
   'error.user_not_found': 'The member does not exist',
   'error.widget_not_built': 'The widget is not built (npm run build)',
   'error.wrong_password': 'The current password is wrong',
+  'error.status_not_settable':
+    'Away is set by the system after a lost connection; choose online, paused or offline',
   'error.network_error': 'Network error; check your connection and try again',
   'error.bad_response': 'The server sent an unexpected response',
   'error.invalid_input.afterHoursGroupId': 'Choose another skill group for after-hours chats',

@@ -15,11 +15,12 @@ import {
 } from '@peakdesk/contracts';
 import type { Database } from '@peakdesk/db';
 import type { EventBus } from '../../events/event-bus.ts';
-import { type Outbox, writeEvents } from '../../events/outbox.ts';
+import type { Outbox } from '../../events/outbox.ts';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
 import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import { applyPresence } from '../routing/routing.repository.ts';
 import {
   type ApiTokenRow,
   createAccountsRepository,
@@ -182,19 +183,21 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       );
       bus.publish('access.revoked', { userId: caller.userId, credentials: ended });
     },
+    /**
+     * The agent's own choice, through the single presence writer (status, fact and durable event in one
+     * transaction; routing.agent_online drains on `online`). Choosing the status one has changes nothing;
+     * `away` is refused (400 status_not_settable): only the router sets it.
+     */
     async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
-      const event = { orgId: caller.orgId, userId: caller.userId, status };
-      // The change and its durable event commit together (routing.agent_online drains on `online`).
-      await db.transaction(async (tx) => {
-        await createAccountsRepository(tx as unknown as Database).updateUser(caller.orgId, caller.userId, {
-          status,
-        });
-        await writeEvents(tx as unknown as Database, [{ name: 'agent.status_changed', payload: event }]);
-      });
-      outbox?.nudge();
+      const done = await db.transaction((tx) =>
+        applyPresence(tx as unknown as Database, caller.userId, { type: 'manual', status }),
+      );
+      if (done.changed) {
+        outbox?.nudge();
+        bus.publish('agent.status_changed', { orgId: caller.orgId, userId: caller.userId, status });
+      }
       const user = await repo.getUser(caller.orgId, caller.userId);
       if (!user) throw notFound('user');
-      bus.publish('agent.status_changed', event);
       return toUserDto(user);
     },
 
@@ -235,11 +238,22 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       const row = await repo.updateUser(caller.orgId, id, values, storeIds, groupIds);
       if (!before || !row) throw notFound('user');
       await audit.record(caller, 'user.update', 'user', id, { ...req });
-      const after = (await repo.getUser(caller.orgId, id))!;
+      let after = (await repo.getUser(caller.orgId, id))!;
       // Disabled: every session ends (re-enabling does not revive old cookies). Role, stores or
       // groups changed: open sockets joined rooms for the old access, so they are dropped; the
       // client reconnects and joins the rooms of the new access.
-      if (after.disabled && !before.disabled) await repo.deleteUserSessions(id);
+      if (after.disabled && !before.disabled) {
+        await repo.deleteUserSessions(id);
+        // A disabled user is offline (re-enabled, they start offline, not routed to without a socket).
+        const off = await db.transaction((tx) =>
+          applyPresence(tx as unknown as Database, id, { type: 'disabled' }),
+        );
+        if (off.changed) {
+          outbox?.nudge();
+          bus.publish('agent.status_changed', { orgId: caller.orgId, userId: id, status: 'offline' });
+          after = { ...after, status: off.after.status };
+        }
+      }
       const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
       if (
         after.disabled !== before.disabled ||

@@ -16,6 +16,7 @@ import {
 import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
 import { writeEvents } from '../../events/outbox.ts';
+import { failpoint } from '../../failpoints.ts';
 import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
@@ -387,6 +388,7 @@ export function createChatService(deps: ChatServiceDeps) {
         ]);
         return row;
       });
+      failpoint('chat.opened.committed');
       if (status === 'bot') await publishConversation(c.id, null);
       else await enqueue(c, firstMessage);
       return conversationDto(c.id);
@@ -400,6 +402,7 @@ export function createChatService(deps: ChatServiceDeps) {
         () => [],
         (c) => c.status === 'bot', // handed off meanwhile (another instance, a resent message)
       );
+      failpoint('chat.handoff.committed');
       if (done) await enqueue(done.after);
     },
 
@@ -572,6 +575,7 @@ export function createChatService(deps: ChatServiceDeps) {
     async resolve(caller: UserCaller, id: string) {
       const c = await authorize(caller, id, 'write');
       await transition(id, { type: 'resolved' }, (t) => [resolvedFact(t)]);
+      failpoint('chat.resolved.committed');
       await postSystemMessage(id, '本次会话已结束，感谢您的咨询。如有其他问题，欢迎随时联系我们。');
       const dto = await publishConversation(id, c.assigneeId);
       if (c.assigneeId) await deps.routing().drainForAgent(c.assigneeId);

@@ -96,8 +96,23 @@ export function createEntry(ctx: RoutingContext, queue: Queue, overflow: Overflo
     return mine;
   }
 
+  /**
+   * The durable `routing.entry` listener's half: a queue entry whose classification never committed
+   * (the instance died between the open or hand-off commit and routing) is classified and routed
+   * now. One classified already is left alone: the fast path did it, and drains (a slot freed, an
+   * agent online, the periodic refresh) serve it. True when this call classified it.
+   */
+  async function routeIfUnclassified(conversationId: string): Promise<boolean> {
+    const conv = await repo.getConversation(conversationId);
+    if (conv?.status !== 'queued' || !conv.queued_at) return false;
+    if (conv.routed_for?.getTime() === conv.queued_at.getTime()) return false;
+    await routeConversation(conversationId);
+    return true;
+  }
+
   return {
     routeConversation,
+    routeIfUnclassified,
     async queuePosition(caller: CustomerCaller, conversationId: string): Promise<TQueuePosition | null> {
       const conv = await repo.getConversation(conversationId);
       if (!conv || conv.customer_id !== caller.customerId) throw notFound('conversation');

@@ -268,11 +268,16 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
     concurrency: 1,
     handle: async () => {
       // One instance per period releases the chats held after hours of groups now open, then refreshes
-      // every queue's estimates (they drift as time passes).
+      // every queue's estimates (they drift as time passes), serving any seat left free.
       await releaseOpenedGroups().catch((e: unknown) =>
         logger.warn({ err: e }, 'after-hours release failed'),
       );
-      for (const g of await repo.queuedGroups()) await positions.publishPositions(g, 5000);
+      for (const g of await repo.queuedGroups()) {
+        // A drain that never ran (the instance died after a resolve or a classification committed)
+        // leaves a free seat beside a waiting chat: this fills it within one period.
+        if (await repo.hasFreeSlot(g)) await queue.drainGroup(g);
+        await positions.publishPositions(g, 5000);
+      }
       return new Date(Date.now() + 5_000);
     },
   });

@@ -17,23 +17,13 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
     const n = await change(async (w) => {
       const stale = await w.r.lockStaleAgents(deps.config.agentGraceSeconds);
       for (const a of stale) {
-        await w.r.markAway(a.id, a.status);
         const chats = await w.r.assignedTo(a.id);
+        const done = await w.presence(a.id, { type: 'no_sockets' }, { requeued: chats.length });
+        if (!done.changed) continue;
         for (const c of chats) {
           await queue.requeueAssigned(w, c, a.id, 'agent_away');
           if (c.group_id) groups.add(c.group_id);
         }
-        await w.record(
-          [
-            {
-              orgId: a.org_id,
-              kind: 'agent.status_changed',
-              agentId: a.id,
-              data: { status: 'away', from: a.status, reason: 'no_sockets', requeued: chats.length },
-            },
-          ],
-          [{ type: 'agent.status_changed', payload: { orgId: a.org_id, userId: a.id, status: 'away' } }],
-        );
       }
       return stale.length;
     });
@@ -54,41 +44,17 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
       const due = conv.awaiting_agent_since.getTime() + limit * 1000;
       if (due > now) return { again: new Date(due) };
       const miss = await w.r.recordMiss(agentId);
-      const paused = Boolean(
-        group.pause_after_misses &&
-          miss &&
-          miss.missed_replies >= group.pause_after_misses &&
-          miss.status === 'online',
-      );
       await queue.requeueAssigned(w, conv, agentId, 'no_reply', {
         waitedSeconds: seconds(conv.awaiting_agent_since),
         misses: miss?.missed_replies ?? null,
       });
-      if (paused) {
-        await w.r.setAgentStatus(agentId, 'paused');
-        await w.record(
-          [
-            {
-              orgId: conv.org_id,
-              kind: 'agent.status_changed',
-              agentId,
-              groupId: conv.group_id,
-              data: {
-                status: 'paused',
-                from: 'online',
-                reason: 'missed_replies',
-                ...(miss ? { misses: miss.missed_replies } : {}),
-              },
-            },
-          ],
-          [
-            {
-              type: 'agent.status_changed',
-              payload: { orgId: conv.org_id, userId: agentId, status: 'paused' },
-            },
-          ],
+      // The machine pauses an online agent at the group's limit; otherwise nothing happens.
+      if (miss)
+        await w.presence(
+          agentId,
+          { type: 'missed_replies', misses: miss.missed_replies, pauseAfter: group.pause_after_misses },
+          { groupId: conv.group_id },
         );
-      }
       return { groupId: conv.group_id };
     });
     if (result && 'again' in result) return result.again;
@@ -105,30 +71,17 @@ export function createPresence(ctx: RoutingContext, queue: Queue) {
 
   return {
     sweepAway,
+    /** An agent came online (the writer reset their missed replies): their groups' queues drain. */
     async onAgentStatusChanged(userId: string, status: string) {
-      if (status === 'online') {
-        await repo.resetMisses(userId);
-        await queue.drainForAgent(userId);
-      }
+      if (status === 'online') await queue.drainForAgent(userId);
     },
     async agentConnected(userId: string) {
       const n = (localAgents.get(userId) ?? 0) + 1;
       localAgents.set(userId, n);
       if (n > 1) return;
       await repo.touchPresence([userId]);
-      await change(async (w) => {
-        const restored = await w.r.restoreFromAway(userId);
-        if (restored)
-          await w.record(
-            [],
-            [
-              {
-                type: 'agent.status_changed',
-                payload: { orgId: restored.org_id, userId, status: restored.status },
-              },
-            ],
-          );
-      });
+      // Back from away: the status they had (a no-op for an agent who was not away).
+      await change((w) => w.presence(userId, { type: 'reconnected' }));
     },
     agentDisconnected(userId: string) {
       const n = (localAgents.get(userId) ?? 1) - 1;

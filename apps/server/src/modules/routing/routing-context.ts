@@ -3,14 +3,20 @@ import type { Database } from '@peakdesk/db';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { DomainEvents, EventBus } from '../../events/event-bus.ts';
-import { type Outbox, writeEvents } from '../../events/outbox.ts';
+import type { Outbox } from '../../events/outbox.ts';
 import type { UserCaller } from '../../http/caller.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { JobKind, Jobs, ScheduleOptions } from '../../jobs/jobs.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
+import type { PresenceEvent } from './presence-machine.ts';
 import { createQueuePositions, type QueuePositions } from './queue-positions.ts';
-import { createRoutingRepository, type RoutingRepository } from './routing.repository.ts';
+import {
+  applyPresence,
+  createRoutingRepository,
+  type PresenceChange,
+  type RoutingRepository,
+} from './routing.repository.ts';
 
 export type Assignment = { conversationId: string; agentId: string; agentName: string };
 
@@ -72,22 +78,32 @@ export type RoutingEvent =
   | { type: 'system_message'; conversationId: string; body: string }
   /** The conversation row changed: chat pushes it to the customer and the agents concerned. */
   | { type: 'conversation_changed'; conversationId: string; previousAssigneeId: string | null }
-  | { type: 'agent.status_changed'; payload: DomainEvents['agent.status_changed'] }
   | { type: 'routing.transfer_notice'; payload: DomainEvents['routing.transfer_notice'] }
   /** The group's queue changed: everyone's place is pushed again (debounced per group). */
   | { type: 'queue_changed'; groupId: string | null }
   /** One customer's place, pushed at once (an offer must not wait for the next refresh). */
   | { type: 'queue_position'; conversation: { id: string; org_id: string; customer_id: string } };
 
+/** What a change emits: its recorded events, and the status pushes of `w.presence` (never recorded by hand). */
+type EmittedEvent =
+  | RoutingEvent
+  | { type: 'agent.status_changed'; payload: DomainEvents['agent.status_changed'] };
+
 /** One routing change: its repository and transaction, and the only way it records facts and notifies. */
 export type Change = {
   r: RoutingRepository;
   tx: Database;
-  /**
-   * Writes the facts in this change's transaction; the events are emitted, in order, after it commits.
-   * `agent.status_changed` is also written to the outbox in the transaction (durable listeners).
-   */
+  /** Writes the facts in this change's transaction; the events are emitted, in order, after it commits. */
   record(facts: Fact[], events?: RoutingEvent[]): Promise<void>;
+  /**
+   * An agent's presence moves through the single writer (`applyPresence`: row lock, presence machine,
+   * status, fact and outbox event in this transaction); a change is also pushed after the commit.
+   */
+  presence(
+    agentId: string,
+    event: PresenceEvent,
+    detail?: Parameters<typeof applyPresence>[3],
+  ): Promise<PresenceChange>;
   /** A job the change needs, created in its transaction (it exists iff the change committed). */
   schedule<S extends z.ZodType>(kind: JobKind<S>, opts: ScheduleOptions<S>): Promise<void>;
   /** Removes keyed jobs in the change's transaction. */
@@ -107,7 +123,7 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
   const repo = createRoutingRepository(db);
   const positions = createQueuePositions({ repo, bus, logger: deps.logger });
 
-  async function emit(e: RoutingEvent): Promise<unknown> {
+  async function emit(e: EmittedEvent): Promise<unknown> {
     switch (e.type) {
       case 'system_message':
         return deps.notify().systemMessage(e.conversationId, e.body);
@@ -125,7 +141,7 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
   }
 
   async function change<T>(fn: (w: Change) => Promise<T>): Promise<T> {
-    const events: RoutingEvent[] = [];
+    const events: EmittedEvent[] = [];
     const dueNow = new Set<string>();
     let hasEvents = false;
     const result = await db.transaction(async (t) => {
@@ -135,16 +151,18 @@ export function createRoutingContext(deps: RoutingServiceDeps): RoutingContext {
         tx,
         async record(facts, more = []) {
           await recordFacts(tx, facts);
-          const durable = more.flatMap((e) =>
-            e.type === 'agent.status_changed'
-              ? [{ name: 'agent.status_changed' as const, payload: e.payload }]
-              : [],
-          );
-          if (durable.length > 0) {
-            await writeEvents(tx, durable);
-            hasEvents = true;
-          }
           events.push(...more);
+        },
+        async presence(agentId, event, detail) {
+          const done = await applyPresence(tx, agentId, event, detail);
+          if (done.changed) {
+            hasEvents = true;
+            events.push({
+              type: 'agent.status_changed',
+              payload: { orgId: done.orgId, userId: agentId, status: done.after.status },
+            });
+          }
+          return done;
         },
         async schedule(kind, opts) {
           await jobs.scheduleIn(tx, kind, opts);

@@ -1,8 +1,17 @@
 import type { TBusinessHours, TLane, TRuleConditions } from '@peakdesk/contracts';
 import { type Database, queryRows, sql } from '@peakdesk/db';
 import type { SQL } from 'drizzle-orm';
+import { writeEvents } from '../../events/outbox.ts';
+import { DomainError, notFound } from '../../http/domain-error.ts';
 import { type Scope, scopedSql } from '../../http/scope.ts';
 import type { LeaveMessageOffer } from '../chat/conversation-state.ts';
+import { recordFacts } from '../facts/facts.service.ts';
+import {
+  type PresenceEvent,
+  type PresenceReason,
+  type PresenceState,
+  transitionPresence,
+} from './presence-machine.ts';
 import { HANDLE_TIME_EDGES, type HandleTimeBucket } from './queue-estimate.ts';
 
 export type GroupSettingsRow = {
@@ -257,6 +266,9 @@ export function createRoutingRepository(db: Database) {
         db,
         sql`SELECT ${conversationColumns} FROM conversations
             WHERE ${waiting()} AND group_id = ${groupId}
+              -- classified entries only: one whose classification has not committed yet (or never
+              -- will, after a crash: the routing.entry listener does it) must not skip the entry rules
+              AND routed_for = queued_at
               ${skipIds.length ? sql`AND id NOT IN (${inList(skipIds)})` : sql``}
             ORDER BY priority DESC, queued_at ASC, id
             LIMIT 1 FOR UPDATE SKIP LOCKED`,
@@ -404,22 +416,12 @@ export function createRoutingRepository(db: Database) {
       ).map((r) => r.group_id);
     },
     async recordMiss(agentId: string) {
-      const rows = await queryRows<{ missed_replies: number; status: string; org_id: string }>(
+      const rows = await queryRows<{ missed_replies: number }>(
         db,
         sql`UPDATE users SET missed_replies = missed_replies + 1 WHERE id = ${agentId}
-            RETURNING missed_replies, status, org_id`,
+            RETURNING missed_replies`,
       );
       return rows[0] ?? null;
-    },
-    async setAgentStatus(agentId: string, status: 'online' | 'paused' | 'offline' | 'away') {
-      await db.execute(
-        sql`UPDATE users SET status = ${status},
-              missed_replies = CASE WHEN ${status} = 'online' THEN 0 ELSE missed_replies END
-            WHERE id = ${agentId}`,
-      );
-    },
-    async resetMisses(agentId: string) {
-      await db.execute(sql`UPDATE users SET missed_replies = 0 WHERE id = ${agentId}`);
     },
     async assignedTo(agentId: string) {
       return queryRows<{ id: string; group_id: string | null; org_id: string; store_id: string }>(
@@ -438,16 +440,6 @@ export function createRoutingRepository(db: Database) {
             ON CONFLICT (user_id) DO UPDATE SET last_seen_at = now()`,
       );
     },
-    /** An away agent who reconnects gets back the status they had. */
-    async restoreFromAway(userId: string) {
-      const rows = await queryRows<{ status: 'online' | 'paused'; org_id: string }>(
-        db,
-        sql`UPDATE users u SET status = COALESCE(p.away_from, 'online')
-            FROM agent_presence p WHERE p.user_id = u.id AND u.id = ${userId} AND u.status = 'away'
-            RETURNING u.status, u.org_id`,
-      );
-      return rows[0] ?? null;
-    },
     /** Online/paused agents whose presence has not been refreshed for the grace period; locked. */
     async lockStaleAgents(graceSeconds: number) {
       return queryRows<{ id: string; org_id: string; status: 'online' | 'paused' }>(
@@ -456,10 +448,6 @@ export function createRoutingRepository(db: Database) {
             WHERE u.status IN ('online', 'paused') AND p.last_seen_at < now() - ${graceSeconds} * interval '1 second'
             LIMIT 50 FOR UPDATE OF u SKIP LOCKED`,
       );
-    },
-    async markAway(userId: string, from: string) {
-      await db.execute(sql`UPDATE users SET status = 'away' WHERE id = ${userId}`);
-      await db.execute(sql`UPDATE agent_presence SET away_from = ${from} WHERE user_id = ${userId}`);
     },
 
     // ---------- customers ----------
@@ -731,3 +719,83 @@ export function createRoutingRepository(db: Database) {
 }
 
 export type RoutingRepository = ReturnType<typeof createRoutingRepository>;
+
+/** What `applyPresence` did: the agent's presence before and after, and why. */
+export type PresenceChange = {
+  agentId: string;
+  orgId: string;
+  before: PresenceState;
+  after: PresenceState;
+  changed: boolean;
+  reason: PresenceReason;
+};
+
+const restorable = (s: string | null): PresenceState['awayFrom'] =>
+  s === 'online' || s === 'paused' ? s : null;
+
+/**
+ * The only writer of an agent's presence (`users.status`, `agent_presence.away_from`): locks the user
+ * row, applies the presence machine (presence-machine.ts) and, when the status moved, writes it with
+ * the `agent.status_changed` fact and outbox event, all in the caller's transaction (routing's `Change`,
+ * or accounts' own). Going online resets the missed replies. A refused event (a manual `away`) is a 400
+ * `status_not_settable` naming `status`; a no-op writes nothing. `detail` goes into the fact: how many
+ * chats the change put back in the queue, and the group whose limit paused the agent. The caller
+ * publishes the in-process `agent.status_changed` after the commit (`changed` says whether to).
+ */
+export async function applyPresence(
+  tx: Database,
+  agentId: string,
+  event: PresenceEvent,
+  detail: { requeued?: number; groupId?: string | null } = {},
+): Promise<PresenceChange> {
+  const [row] = await queryRows<{
+    org_id: string;
+    status: PresenceState['status'];
+    away_from: string | null;
+  }>(
+    tx,
+    sql`SELECT u.org_id, u.status, p.away_from FROM users u LEFT JOIN agent_presence p ON p.user_id = u.id
+        WHERE u.id = ${agentId} FOR UPDATE OF u`,
+  );
+  if (!row) throw notFound('user');
+  const before: PresenceState = {
+    status: row.status,
+    awayFrom: row.status === 'away' ? restorable(row.away_from) : null,
+  };
+  const t = transitionPresence(before, event);
+  if (!t.ok) throw new DomainError('invalid_input', 'status_not_settable', t.error.message, t.error.field);
+  const result = { agentId, orgId: row.org_id, before, after: t.next, changed: t.changed, reason: t.reason };
+  if (!t.changed) return result;
+  const { status, awayFrom } = t.next;
+  await tx.execute(
+    sql`UPDATE users SET status = ${status},
+          missed_replies = CASE WHEN ${status} = 'online' THEN 0 ELSE missed_replies END
+        WHERE id = ${agentId}`,
+  );
+  if (awayFrom !== restorable(row.away_from))
+    await tx.execute(
+      awayFrom
+        ? sql`INSERT INTO agent_presence (user_id, away_from) VALUES (${agentId}, ${awayFrom})
+              ON CONFLICT (user_id) DO UPDATE SET away_from = EXCLUDED.away_from`
+        : sql`UPDATE agent_presence SET away_from = NULL WHERE user_id = ${agentId}`,
+    );
+  await recordFacts(tx, [
+    {
+      orgId: row.org_id,
+      kind: 'agent.status_changed',
+      agentId,
+      groupId: detail.groupId ?? null,
+      data: {
+        status,
+        from: before.status,
+        reason: t.reason,
+        ...(detail.requeued !== undefined ? { requeued: detail.requeued } : {}),
+        ...(event.type === 'missed_replies' ? { misses: event.misses } : {}),
+      },
+    },
+  ]);
+  await writeEvents(tx, [
+    { name: 'agent.status_changed', payload: { orgId: row.org_id, userId: agentId, status } },
+  ]);
+  return result;
+}

@@ -28,6 +28,7 @@ export function createRoutingService(deps: RoutingServiceDeps) {
   return {
     // Entry points other modules call (chat, bot hand-off, accounts events).
     routeConversation: entry.routeConversation,
+    routeIfUnclassified: entry.routeIfUnclassified,
     drainGroups: queue.drainGroups,
     drainForAgent: queue.drainForAgent,
     onAgentStatusChanged: presence.onAgentStatusChanged,
