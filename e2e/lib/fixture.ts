@@ -1,6 +1,6 @@
 import type { RunningServer } from '@peakdesk/server';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { launchBrowser } from './browser.ts';
 import { startDemoServer } from './demo-server.ts';
 
@@ -18,6 +18,9 @@ export type DemoFixture = {
 export function useDemoServer(start: () => Promise<RunningServer> = startDemoServer): DemoFixture {
   let server: RunningServer | undefined;
   let browser: Browser | undefined;
+  // Every page runs under the server's Content-Security-Policy (docs/security.md): anything it blocks
+  // (an inline script, a foreign host) is a broken screen, so it fails the file.
+  const cspViolations: string[] = [];
   beforeAll(async () => {
     server = await start();
     browser = await launchBrowser();
@@ -25,6 +28,7 @@ export function useDemoServer(start: () => Promise<RunningServer> = startDemoSer
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+    expect(cspViolations).toEqual([]);
   });
   const started = <T>(value: T | undefined, what: string): T => {
     if (!value) throw new Error(`${what} is not started yet: use the fixture inside a test`);
@@ -38,7 +42,11 @@ export function useDemoServer(start: () => Promise<RunningServer> = startDemoSer
       return started(browser, 'browser');
     },
     async newPage() {
-      return (await started(browser, 'browser').newContext()).newPage();
+      const page = await (await started(browser, 'browser').newContext()).newPage();
+      page.on('console', (m) => {
+        if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(m.text());
+      });
+      return page;
     },
   };
 }

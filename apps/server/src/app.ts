@@ -1,4 +1,5 @@
 import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -42,6 +43,38 @@ export type AppOptions = {
   rateLimitRedis?: Redis | undefined;
 };
 
+/**
+ * Security headers on every HTTP answer (docs/security.md "Content-Security-Policy"). The web app is
+ * built by Vite without inline scripts, so `script-src 'self'`; Ant Design writes its CSS-in-JS into
+ * `<style>` elements, hence `'unsafe-inline'` for styles only. Nothing of ours is meant to be framed:
+ * the widget is a script in a shadow root on the shop's page, not an iframe.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  'default-src': ["'self'"],
+  'script-src': ["'self'"],
+  'script-src-attr': ["'none'"],
+  'style-src': ["'self'", "'unsafe-inline'"],
+  'img-src': ["'self'", 'data:', 'blob:'],
+  'font-src': ["'self'", 'data:'],
+  // 'self' covers ws:/wss: to this host (CSP 3) for the socket.
+  'connect-src': ["'self'"],
+  'object-src': ["'none'"],
+  'base-uri': ["'self'"],
+  'form-action': ["'self'"],
+  'frame-ancestors': ["'none'"],
+};
+const securityHeaders = {
+  global: true,
+  // Defaults off: `upgrade-insecure-requests` would break a plain-HTTP install on a LAN address.
+  contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+  frameguard: { action: 'deny' as const },
+  // Not `no-referrer` (helmet's default): under it browsers send `Origin: null` on same-origin POSTs,
+  // which the cookie origin check refuses.
+  referrerPolicy: { policy: 'strict-origin-when-cross-origin' as const },
+  // TLS ends at the operator's proxy, which knows whether HSTS (and for which subdomains) is right.
+  strictTransportSecurity: false,
+};
+
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   const app: FastifyInstance = Fastify({
     loggerInstance: o.logger as FastifyBaseLogger,
@@ -79,6 +112,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   // Instances of one deployment share the database and so its secret; another deployment (or test
   // database) on the same Redis gets keys of its own.
   const redisNamespace = hashToken(o.services.secret).slice(0, 12);
+  // First, so every answer carries the headers, refusals of the hooks below included.
+  await app.register(fastifyHelmet, securityHeaders);
   await app.register(fastifyCookie);
   app.addHook('onRequest', createOriginGuard(o.config.allowedOrigins));
   await app.register(fastifyRateLimit, {

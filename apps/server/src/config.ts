@@ -63,6 +63,8 @@ const ZEnv = z.object({
   PEAKDESK_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   PEAKDESK_WIDGET_SESSIONS_PER_MINUTE: z.coerce.number().int().min(1).default(60),
   PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE: z.coerce.number().int().min(1).default(6000),
+  PEAKDESK_VISITOR_TOKEN_TTL_DAYS: z.coerce.number().positive().max(3650).default(30),
+  PEAKDESK_DRILL_ORGS_PER_ORG: z.coerce.number().int().min(1).max(1000).default(5),
 });
 
 export type Config = {
@@ -94,6 +96,10 @@ export type Config = {
   loginMaxFailures: number;
   widgetSessionsPerMinute: number;
   widgetSessionsPerStorePerMinute: number;
+  /** How long a visitor token (widget) is valid after it was minted; each widget session mints a new one. */
+  visitorTokenTtlMs: number;
+  /** Live drill organisations one organisation may have at once (docs/security.md). */
+  drillOrgsPerOrg: number;
 };
 
 export class ConfigError extends Error {}
@@ -135,6 +141,8 @@ export function parseConfig(
     loginMaxFailures: e.PEAKDESK_LOGIN_MAX_FAILURES,
     widgetSessionsPerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_MINUTE,
     widgetSessionsPerStorePerMinute: e.PEAKDESK_WIDGET_SESSIONS_PER_STORE_PER_MINUTE,
+    visitorTokenTtlMs: Math.round(e.PEAKDESK_VISITOR_TOKEN_TTL_DAYS * 86_400_000),
+    drillOrgsPerOrg: e.PEAKDESK_DRILL_ORGS_PER_ORG,
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

@@ -67,6 +67,8 @@ export async function startServer(
     redisUrl: config.redisUrl,
     logger,
     messagesPerSecond: config.socketMessagesPerSecond,
+    allowedOrigins: config.allowedOrigins,
+    trustProxy: config.trustProxy,
   });
   const demoLogins = opts.demo ? await seedDemo(services, db.db) : [];
   const setupToken = await services.organizations.setupToken();

@@ -50,6 +50,8 @@ export async function createServices(
     bus,
     accounts: accounts.repo,
     secret,
+    visitorTokenTtlMs: config.visitorTokenTtlMs,
+    audit,
     outbox,
     routing: () => routing!,
     initialStatus: (c) => bot!.initialStatus(c),
@@ -124,6 +126,7 @@ export async function createServices(
     db,
     accounts: accounts.repo,
     audit,
+    maxLiveDrillOrgs: config.drillOrgsPerOrg,
     prepareStore: [
       async (orgId, storeId) => {
         if (!drillFaqLoaded.has(orgId)) {

@@ -155,6 +155,7 @@ export const AUDIT_ACTIONS = [
   'article.delete',
   'article.update',
   'bot.settings',
+  'customer.revoke_visitor_tokens',
   'customer.routing_flags',
   'drill.create',
   'faq.create',

@@ -33,6 +33,8 @@ export type DomainEvents = {
    * the SHA-256 hashes of the ended session or API tokens; `all` means every socket of the user.
    */
   'access.revoked': { userId: string; credentials: string[] | 'all' };
+  /** A customer's visitor tokens were revoked (widget sign-out, staff): their sockets are disconnected. */
+  'visitor.revoked': { orgId: string; customerId: string };
   'read.changed': {
     orgId: string;
     conversation: ConversationRef;

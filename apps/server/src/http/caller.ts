@@ -15,7 +15,14 @@ export type UserCaller = {
   /** Set when the caller signed in with an API token: what it may do on top of the role. */
   token?: { id: string; scopes: TApiTokenScope[]; expiresAt: Date | null };
 };
-export type CustomerCaller = { kind: 'customer'; customerId: string; storeId: string; orgId: string };
+export type CustomerCaller = {
+  kind: 'customer';
+  customerId: string;
+  storeId: string;
+  orgId: string;
+  /** When the visitor token it came with expires (an open socket is disconnected then). */
+  expiresAt?: Date;
+};
 export type Caller = UserCaller | CustomerCaller;
 
 export function requireRole(caller: Caller, ...roles: TRole[]): UserCaller {

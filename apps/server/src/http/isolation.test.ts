@@ -599,6 +599,7 @@ const ROUTES: Record<string, Case> = {
     why: 'public by design: any buyer may open a chat with a store by its id (a new customer of that store)',
   },
   'POST /api/widget/conversations': { kind: 'none', why: "opens a chat in the visitor's own store" },
+  'POST /api/widget/logout': { kind: 'none', why: "revokes the visitor's own tokens" },
   'GET /api/workforce/templates/promotion-day': { kind: 'none', why: 'a static settings template' },
   'POST /api/groups': { kind: 'none', why: "creates a group in the caller's organisation; names nothing" },
   'POST /api/tokens': { kind: 'none', why: "mints a token of the caller's organisation; names nothing" },
@@ -758,6 +759,11 @@ const ROUTES: Record<string, Case> = {
     kind: 'row',
     who: 'agent',
     req: (f) => ({ path: `/api/customers/${f.customer}` }),
+  },
+  'POST /api/customers/{id}/revoke-visitor-tokens': {
+    kind: 'row',
+    who: 'supervisor',
+    req: (f) => ({ path: `/api/customers/${f.customer}/revoke-visitor-tokens` }),
   },
   'GET /api/widget/conversations': {
     kind: 'list',

@@ -12,15 +12,21 @@ export const widgetDist = join(root, 'apps', 'widget', 'dist');
 export async function registerStaticRoutes(app: FastifyInstance) {
   const widgetFile = join(widgetDist, 'widget.js');
   app.get('/widget.js', async (_req, reply) => {
+    // Loaded by <script> on merchants' shops: another origin must be allowed to embed it.
+    reply.header('cross-origin-resource-policy', 'cross-origin');
     if (!existsSync(widgetFile))
       return reply
         .status(503)
         .send({ code: 'widget_not_built', message: 'widget not built: run npm run build' });
-    return reply
-      .header('content-type', 'application/javascript; charset=utf-8')
-      .header('cache-control', 'public, max-age=300')
-      .header('access-control-allow-origin', '*')
-      .send(readFileSync(widgetFile));
+    return (
+      reply
+        .header('content-type', 'application/javascript; charset=utf-8')
+        .header('cache-control', 'public, max-age=300')
+        .header('access-control-allow-origin', '*')
+        // Loaded by <script> on merchants' shops: another origin must be allowed to embed it.
+        .header('cross-origin-resource-policy', 'cross-origin')
+        .send(readFileSync(widgetFile))
+    );
   });
   const hasWeb = existsSync(join(webDist, 'index.html'));
   if (hasWeb) await app.register(fastifyStatic, { root: webDist, wildcard: false, index: false });

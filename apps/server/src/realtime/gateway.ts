@@ -1,4 +1,5 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import proxyAddr from '@fastify/proxy-addr';
 import {
   type TAck,
   type TApiTokenScope,
@@ -105,6 +106,27 @@ export function errorAck(error: unknown): { ok: false; error: { code: string; me
   return { ok: false, error: { code: 'internal', message: 'internal error' } };
 }
 
+/**
+ * The socket counterpart of `http/origin-guard.ts`: may a handshake that carries this `Origin`
+ * open a staff socket? Its own origin (`protocol://host` of the upgrade request, `X-Forwarded-Proto`
+ * / `-Host` believed only from `PEAKDESK_TRUST_PROXY`, as Fastify does) or a configured one. A
+ * handshake without `Origin` is not from a browser page (CLI, simulator, integrations) and passes.
+ */
+export function createSocketOriginCheck(allowedOrigins: readonly string[], trustProxy: readonly string[]) {
+  const allowed = new Set(allowedOrigins);
+  const trusted = trustProxy.length > 0 ? proxyAddr.compile([...trustProxy]) : () => false;
+  const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0]?.trim();
+  return (req: IncomingMessage): { ok: true } | { ok: false; origin: string } => {
+    const origin = first(req.headers.origin);
+    if (!origin || allowed.has(origin)) return { ok: true };
+    const viaProxy = trusted(req.socket.remoteAddress ?? '', 0);
+    const secure = 'encrypted' in req.socket && Boolean(req.socket.encrypted);
+    const proto = (viaProxy && first(req.headers['x-forwarded-proto'])) || (secure ? 'https' : 'http');
+    const host = (viaProxy && first(req.headers['x-forwarded-host'])) || req.headers.host;
+    return host && origin === `${proto}://${host}` ? { ok: true } : { ok: false, origin };
+  };
+}
+
 export async function createRealtimeGateway(opts: {
   httpServer: HttpServer;
   services: Services;
@@ -112,8 +134,12 @@ export async function createRealtimeGateway(opts: {
   redisUrl: string | undefined;
   logger: Logger;
   messagesPerSecond: number;
+  /** `PEAKDESK_ALLOWED_ORIGINS` (with `PEAKDESK_PUBLIC_URL`'s): pages besides our own that may open staff sockets. */
+  allowedOrigins: readonly string[];
+  trustProxy: readonly string[];
 }): Promise<RealtimeGateway> {
   const { services: s, bus, logger } = opts;
+  const originCheck = createSocketOriginCheck(opts.allowedOrigins, opts.trustProxy);
   const io = new Server<TClientToServerEvents, TServerToClientEvents, Record<string, never>, SocketData>(
     opts.httpServer,
     {
@@ -122,7 +148,9 @@ export async function createRealtimeGateway(opts: {
       maxHttpBufferSize: 64 * 1024,
       pingInterval: 20_000,
       pingTimeout: 20_000,
-      cors: { origin: true, credentials: true },
+      // CORS answers (long-polling only; WebSocket has none) for the configured origins only: the own
+      // origin needs none, and the widget on merchants' shops connects over WebSocket.
+      cors: { origin: [...opts.allowedOrigins], credentials: true },
     },
   );
 
@@ -153,6 +181,20 @@ export async function createRealtimeGateway(opts: {
         if (credential) caller = await s.resolvers.resolveSession(credential);
       }
       if (!caller) return next(new Error('unauthenticated'));
+      // Staff sockets from a page of a foreign origin are refused whatever the credential (a cookie
+      // is sent by the browser on its own, so this is what stops cross-site WebSocket hijacking).
+      // Visitor sockets are open to every origin: the widget runs on merchants' shops, and a visitor
+      // token is no ambient credential: only a script that holds it can send it.
+      const origin = caller.kind === 'user' ? originCheck(socket.request) : { ok: true as const };
+      if (!origin.ok)
+        return next(
+          Object.assign(new Error('origin_not_allowed'), {
+            data: {
+              code: 'origin_not_allowed',
+              message: `origin ${origin.origin} may not open a staff socket: it is neither this server's origin nor in PEAKDESK_ALLOWED_ORIGINS`,
+            },
+          }),
+        );
       socket.data.caller = caller;
       if (credential && caller.kind === 'user') socket.data.credential = hashToken(credential);
       next();
@@ -301,7 +343,7 @@ export async function createRealtimeGateway(opts: {
     socket.data.budget = budget;
     // A socket does not outlive its credential's expiry (the reconnect is then refused). Timers only
     // for expiries within setTimeout's range (~24 days); a longer-lived socket re-checks on reconnect.
-    const expiresAt = caller.kind === 'user' ? caller.token?.expiresAt?.getTime() : undefined;
+    const expiresAt = (caller.kind === 'user' ? caller.token?.expiresAt : caller.expiresAt)?.getTime();
     if (expiresAt !== undefined && expiresAt - Date.now() < MAX_TIMER_MS) {
       const timer = setTimeout(() => socket.disconnect(true), Math.max(0, expiresAt - Date.now()));
       timer.unref();
@@ -390,6 +432,10 @@ export async function createRealtimeGateway(opts: {
   bus.subscribe('access.revoked', ({ userId, credentials }) => {
     const to = credentials === 'all' ? [rooms.user(userId)] : credentials.map(rooms.credential);
     if (to.length) io.in(to).disconnectSockets(true);
+  });
+  // Every socket of the customer: all were opened with tokens the revocation ended.
+  bus.subscribe('visitor.revoked', ({ customerId }) => {
+    io.in(rooms.customer(customerId)).disconnectSockets(true);
   });
 
   return {

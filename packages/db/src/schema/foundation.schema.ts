@@ -147,6 +147,8 @@ export const customers = pgTable('customers', {
   // 0002_routing: hooks for VIP lists and quality inspection.
   tier: text('tier').$type<'normal' | 'vip'>().notNull().default('normal'),
   riskFlag: boolean('risk_flag').notNull().default(false),
+  /** 0015: visitor tokens of this customer minted at or before this are revoked. */
+  visitorTokensRevokedAt: ts('visitor_tokens_revoked_at'),
 });
 
 export const conversations = pgTable('conversations', {

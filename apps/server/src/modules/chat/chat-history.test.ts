@@ -385,7 +385,7 @@ describe('buyer identity and customer panel', () => {
     const phone = await startVisitor(server, t.store.id, buyer);
     const laptop = await startVisitor(server, t.store.id, buyer);
     expect(laptop.customerId).toBe(phone.customerId);
-    expect(laptop.visitorToken).toBe(phone.visitorToken);
+    // Each session mints its own token (with its own expiry); both name the same customer and work.
 
     const conv = await api<TConversation>(server, 'POST', '/api/widget/conversations', {
       token: phone.visitorToken,

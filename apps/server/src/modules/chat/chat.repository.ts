@@ -315,6 +315,10 @@ export function createChatRepository(db: Database, opts: ChatRepositoryOptions =
       const [row] = await db.select().from(customers).where(eq(customers.id, id));
       return row ?? null;
     },
+    /** Every visitor token of the customer minted at or before `at` is refused from now on. */
+    async revokeVisitorTokens(id: string, at: Date) {
+      await db.update(customers).set({ visitorTokensRevokedAt: at }).where(eq(customers.id, id));
+    },
     async touchCustomer(id: string, name?: string) {
       await db
         .update(customers)

@@ -139,6 +139,14 @@ export function registerChatRoutes(app: FastifyInstance, s: Services, throttle: 
     { schema: { tags: ['chat'], params: ZIdParams, response: { 200: ZCustomerProfile } } },
     async (req) => s.chat.customerProfile(await user(req), req.params.id),
   );
+  r.post(
+    '/api/customers/:id/revoke-visitor-tokens',
+    { schema: { tags: ['chat'], params: ZIdParams, response: { 200: ZOk } } },
+    async (req) => {
+      await s.chat.revokeVisitorTokens(await user(req), req.params.id);
+      return { ok: true as const };
+    },
+  );
 
   // ---- widget ----
   r.post(
@@ -153,6 +161,10 @@ export function registerChatRoutes(app: FastifyInstance, s: Services, throttle: 
       return s.chat.startWidgetSession(req.body);
     },
   );
+  r.post('/api/widget/logout', { schema: { tags: ['widget'], response: { 200: ZOk } } }, async (req) => {
+    await s.chat.visitorLogout(await customerOf(s.resolvers, req));
+    return { ok: true as const };
+  });
   r.get(
     '/api/widget/conversations',
     { schema: { tags: ['widget'], response: { 200: z.array(ZConversation) } } },

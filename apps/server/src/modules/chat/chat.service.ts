@@ -17,11 +17,18 @@ import type { Database } from '@peakdesk/db';
 import type { ConversationRef, EventBus } from '../../events/event-bus.ts';
 import { writeEvents } from '../../events/outbox.ts';
 import { failpoint } from '../../failpoints.ts';
-import { type Caller, type CustomerCaller, isSupervisorOrAdmin, type UserCaller } from '../../http/caller.ts';
+import {
+  type Caller,
+  type CustomerCaller,
+  isSupervisorOrAdmin,
+  requireRole,
+  type UserCaller,
+} from '../../http/caller.ts';
 import { DomainError, forbidden, notFound } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
+import type { AuditService } from '../audit/audit.service.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
 import { seconds } from '../routing/routing-context.ts';
@@ -152,6 +159,9 @@ export type ChatServiceDeps = {
   bus: EventBus;
   accounts: AccountsRepository;
   secret: string;
+  /** How long a visitor token is valid after it was minted (`PEAKDESK_VISITOR_TOKEN_TTL_DAYS`). */
+  visitorTokenTtlMs: number;
+  audit: AuditService;
   routing: () => RoutingService;
   /** Every stored message wrote a `message.created` outbox event: hand it over now, not at the poll. */
   outbox?: { nudge(): void };
@@ -161,6 +171,49 @@ export type ChatServiceDeps = {
 
 export function createChatService(deps: ChatServiceDeps) {
   const { db, bus, accounts, secret } = deps;
+  type CustomerRow = NonNullable<Awaited<ReturnType<ChatRepository['getCustomer']>>>;
+  /**
+   * A visitor token's customer, or why it is refused: not ours (null), expired, revoked (its
+   * customer's tokens were revoked at or after it was minted).
+   */
+  async function checkVisitorToken(
+    token: string,
+  ): Promise<
+    { ok: true; customer: CustomerRow; expiresAt: Date } | { ok: false; error: DomainError | null }
+  > {
+    const v = verifyVisitorToken(secret, token);
+    if (!v) return { ok: false, error: null };
+    const expiresAt = new Date(v.issuedAt + deps.visitorTokenTtlMs);
+    if (expiresAt.getTime() <= Date.now())
+      return {
+        ok: false,
+        error: new DomainError(
+          'unauthenticated',
+          'visitor_token_expired',
+          v.issuedAt === 0
+            ? 'visitor token of the format before expiry: start a new widget session (POST /api/widget/session)'
+            : `visitor token expired at ${expiresAt.toISOString()}: start a new widget session (POST /api/widget/session)`,
+        ),
+      };
+    const customer = await repo.getCustomer(v.customerId);
+    if (!customer || customer.storeId !== v.storeId) return { ok: false, error: null };
+    const revokedAt = customer.visitorTokensRevokedAt;
+    if (revokedAt && v.issuedAt <= revokedAt.getTime())
+      return {
+        ok: false,
+        error: new DomainError(
+          'unauthenticated',
+          'visitor_token_revoked',
+          `the visitor tokens of this customer were revoked at ${revokedAt.toISOString()}: start a new widget session`,
+        ),
+      };
+    return { ok: true, customer, expiresAt };
+  }
+  /** Ends every visitor token of the customer minted until now, and the sockets opened with them. */
+  async function revokeVisitorTokensOf(customer: { id: string; orgId: string }) {
+    await repo.revokeVisitorTokens(customer.id, new Date());
+    bus.publish('visitor.revoked', { orgId: customer.orgId, customerId: customer.id });
+  }
   const repo: ChatRepository = createChatRepository(db, {
     afterInsert: async (tx, stored) => recordFacts(tx, await messageFactsIn(tx, stored)),
   });
@@ -322,8 +375,9 @@ export function createChatService(deps: ChatServiceDeps) {
         if (req.buyer.name && req.buyer.name !== customer.name)
           await repo.touchCustomer(customer.id, req.buyer.name);
       } else if (req.visitorToken) {
-        const v = verifyVisitorToken(secret, req.visitorToken);
-        if (v && v.storeId === store.id) customer = await repo.getCustomer(v.customerId);
+        // The same visitor again while their token is valid; an expired or revoked one is a new visitor.
+        const v = await checkVisitorToken(req.visitorToken);
+        if (v.ok && v.customer.storeId === store.id) customer = v.customer;
       }
       customer ??= await repo.createCustomer({
         orgId: store.orgId,
@@ -331,8 +385,10 @@ export function createChatService(deps: ChatServiceDeps) {
         name: anonymousName(),
       });
       const active = await repo.findActiveConversation(customer.id);
+      // Minted after any revocation, also within the same millisecond.
+      const revokedAt = customer.visitorTokensRevokedAt?.getTime() ?? 0;
       return {
-        visitorToken: signVisitorToken(secret, customer.id, store.id),
+        visitorToken: signVisitorToken(secret, customer.id, store.id, Math.max(Date.now(), revokedAt + 1)),
         customerId: customer.id,
         customerName: customer.name,
         store: { id: store.id, name: store.name, greeting: store.greeting },
@@ -340,12 +396,34 @@ export function createChatService(deps: ChatServiceDeps) {
       };
     },
 
+    /** Throws `visitor_token_expired` / `visitor_token_revoked` (401) for a token that was valid once. */
     async resolveVisitor(token: string): Promise<CustomerCaller | null> {
-      const v = verifyVisitorToken(secret, token);
-      if (!v) return null;
-      const customer = await repo.getCustomer(v.customerId);
-      if (!customer || customer.storeId !== v.storeId) return null;
-      return { kind: 'customer', customerId: customer.id, storeId: customer.storeId, orgId: customer.orgId };
+      const v = await checkVisitorToken(token);
+      if (!v.ok) {
+        if (v.error) throw v.error;
+        return null;
+      }
+      const { customer, expiresAt } = v;
+      return {
+        kind: 'customer',
+        customerId: customer.id,
+        storeId: customer.storeId,
+        orgId: customer.orgId,
+        expiresAt,
+      };
+    },
+
+    /** The widget's sign-out: every token of this customer (all their devices) ends now. */
+    async visitorLogout(caller: CustomerCaller): Promise<void> {
+      await revokeVisitorTokensOf({ id: caller.customerId, orgId: caller.orgId });
+    },
+
+    /** Staff end a customer's visitor tokens (a leaked token, a shared device); audited. */
+    async revokeVisitorTokens(caller: UserCaller, customerId: string): Promise<void> {
+      requireRole(caller, 'admin', 'supervisor');
+      const customer = assertInScope(await repo.getCustomer(customerId), scopeOf(caller), 'customer');
+      await revokeVisitorTokensOf(customer);
+      await deps.audit.record(caller, 'customer.revoke_visitor_tokens', 'customer', customer.id);
     },
 
     /** The customer's active conversation, or a new one that enters the store's default group queue. */

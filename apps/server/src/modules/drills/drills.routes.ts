@@ -45,7 +45,7 @@ export function registerDrillsRoutes(app: FastifyInstance, s: Services) {
         .type('text/html; charset=utf-8')
         .header(
           'content-security-policy',
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'",
+          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; frame-ancestors 'none'",
         )
         .send(await s.drillRuns.report(await user(req), req.params.id)),
   );

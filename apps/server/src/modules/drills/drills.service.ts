@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { TCreateDrillRequest, TDrillOrganization } from '@peakdesk/contracts';
-import { type Database, schema } from '@peakdesk/db';
+import { type Database, queryRows, schema, sql } from '@peakdesk/db';
 import { requireRole, type UserCaller } from '../../http/caller.ts';
-import { notFound } from '../../http/domain-error.ts';
+import { DomainError, notFound } from '../../http/domain-error.ts';
 import type { AccountsRepository } from '../accounts/accounts.repository.ts';
 import { hashPassword } from '../accounts/secrets.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 
 /** Hook for modules that prepare a drill store (e.g. load the FAQ bot) without drills knowing them. */
 export type DrillStorePreparer = (orgId: string, storeId: string) => Promise<void>;
+
+/** A drill organisation without a run (`POST /api/drills/organizations`) counts as live this long. */
+export const DRILL_ORG_LIVE_MS = 24 * 3600_000;
 
 /**
  * Creates a drill organisation for a promotion rehearsal: its own stores, skill groups and agents,
@@ -19,6 +22,8 @@ export function createDrillsService(deps: {
   accounts: AccountsRepository;
   audit: AuditService;
   prepareStore?: DrillStorePreparer[];
+  /** Live drill organisations one organisation may have at once (`PEAKDESK_DRILL_ORGS_PER_ORG`). */
+  maxLiveDrillOrgs: number;
 }) {
   return {
     /** The caller's own organisation, or one of its drill organisations; anything else is not found. */
@@ -33,10 +38,34 @@ export function createDrillsService(deps: {
     async createDrillOrganization(caller: UserCaller, req: TCreateDrillRequest): Promise<TDrillOrganization> {
       requireRole(caller, 'admin', 'supervisor');
       const repo = deps.accounts;
-      const [org] = await deps.db
-        .insert(schema.organizations)
-        .values({ name: req.name, isDrill: true, parentOrgId: caller.orgId })
-        .returning();
+      const max = deps.maxLiveDrillOrgs;
+      // Counted and created under a lock on the parent organisation: two requests at once cannot
+      // both take the last place.
+      const org = await deps.db.transaction(async (tx) => {
+        await queryRows(
+          tx as unknown as Database,
+          sql`SELECT id FROM organizations WHERE id = ${caller.orgId} FOR UPDATE`,
+        );
+        const [live] = await queryRows<{ n: number }>(
+          tx as unknown as Database,
+          sql`SELECT count(*)::int AS n FROM organizations o
+              WHERE o.parent_org_id = ${caller.orgId} AND o.is_drill
+                AND (EXISTS (SELECT 1 FROM drill_runs r WHERE r.drill_org_id = o.id AND r.status = 'running')
+                  OR (NOT EXISTS (SELECT 1 FROM drill_runs r WHERE r.drill_org_id = o.id)
+                      AND o.created_at > ${new Date(Date.now() - DRILL_ORG_LIVE_MS)}))`,
+        );
+        if ((live?.n ?? 0) >= max)
+          throw new DomainError(
+            'conflict',
+            'drill_limit_reached',
+            `this organisation already has ${live?.n} live drill organisations, the limit of PEAKDESK_DRILL_ORGS_PER_ORG=${max}: one counts while its drill runs, or for 24 h after it was created without a run`,
+          );
+        const [row] = await tx
+          .insert(schema.organizations)
+          .values({ name: req.name, isDrill: true, parentOrgId: caller.orgId })
+          .returning();
+        return row;
+      });
       const group = await repo.createGroup({
         orgId: org!.id,
         name: '售前',
