@@ -3,6 +3,7 @@ export * from './chat.ts';
 export * from './common.ts';
 export * from './drills.ts';
 export * from './events.ts';
+export * from './facts.ts';
 export * from './knowledge.ts';
 export * from './quick-replies.ts';
 export * from './routing.ts';

@@ -9,6 +9,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uuid,
@@ -225,6 +226,10 @@ export const facts = pgTable('facts', {
   groupId: uuid('group_id'),
   agentId: uuid('agent_id'),
   conversationId: uuid('conversation_id'),
+  /** The store's platform, copied when the fact is written (null for facts without a store). */
+  platform: text('platform').$type<'taobao' | 'tmall' | 'jd' | 'pdd' | 'douyin' | 'other'>(),
+  /** The version of the kind's data schema (packages/contracts/src/facts.ts). */
+  version: smallint('version').notNull().default(1),
   at: ts('at').notNull().defaultNow(),
   data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
 });

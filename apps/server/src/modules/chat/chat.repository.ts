@@ -50,6 +50,7 @@ export type ConversationListRecord = {
 
 /** The stored message plus the conversation as the same statement left it (no second round trip). */
 export type InsertedMessage = MessageRecord & {
+  org_id: string;
   conv_status: ConversationRow['status'];
   conv_store_id: string;
   conv_customer_id: string;
@@ -188,7 +189,7 @@ export async function insertMessagesIn(
       attachment_id: m.attachmentId,
     })),
   );
-  const rows = await queryRows<InsertedMessage & { ord: number; org_id: string }>(
+  const rows = await queryRows<InsertedMessage & { ord: number }>(
     db,
     sql`WITH input AS (
             SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS t(ord int, org_id uuid, conversation_id uuid,
@@ -245,12 +246,53 @@ export async function insertMessagesIn(
             AND n.client_id = ins.client_id`,
   );
   const out: (InsertedMessage | null)[] = batch.map(() => null);
-  for (const { ord, org_id: _o, ...row } of rows) out[ord] = row;
+  for (const { ord, ...row } of rows) out[ord] = row;
   return out;
 }
 
-export function createChatRepository(db: Database) {
-  const insertMessages = (batch: InsertMessageInput[]) => insertMessagesIn(db, batch);
+/**
+ * For each agent message: whole seconds since the earliest customer message that no agent or bot
+ * message answered before it; null when none was pending. Run it in the insert's transaction: the
+ * conversation rows are locked by then, so it sees every message stored before (also by another
+ * instance) and the batch's own.
+ */
+export async function responseSecondsIn(tx: Database, agentMessageIds: string[]) {
+  if (agentMessageIds.length === 0) return new Map<string, number | null>();
+  const rows = await queryRows<{ id: string; seconds: number | null }>(
+    tx,
+    sql`SELECT a.id,
+          -- GREATEST skips NULLs: without a pending message the answer is NULL, not 0
+          CASE WHEN p.since IS NOT NULL THEN GREATEST(0, round(EXTRACT(EPOCH FROM a.created_at - p.since)))::int END AS seconds
+        FROM messages a
+        LEFT JOIN LATERAL (
+          SELECT min(m.created_at) AS since FROM messages m
+          WHERE m.conversation_id = a.conversation_id AND m.sender_type = 'customer' AND m.seq < a.seq
+            AND m.seq > COALESCE((SELECT max(b.seq) FROM messages b WHERE b.conversation_id = a.conversation_id
+              AND b.sender_type IN ('agent', 'bot') AND b.seq < a.seq), 0)) p ON true
+        WHERE a.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(agentMessageIds)}::jsonb)::uuid)`,
+  );
+  return new Map(rows.map((r) => [r.id, r.seconds === null ? null : Number(r.seconds)]));
+}
+
+export type ChatRepositoryOptions = {
+  /** Runs in each message batch's transaction with the messages it stored (not resends): their facts. */
+  afterInsert?: (tx: Database, stored: InsertedMessage[]) => Promise<void>;
+};
+
+export function createChatRepository(db: Database, opts: ChatRepositoryOptions = {}) {
+  const { afterInsert } = opts;
+  const insertMessages = (batch: InsertMessageInput[]) =>
+    afterInsert
+      ? db.transaction(async (t) => {
+          const tx = t as unknown as Database;
+          const rows = await insertMessagesIn(tx, batch);
+          await afterInsert(
+            tx,
+            rows.filter((r): r is InsertedMessage => r !== null),
+          );
+          return rows;
+        })
+      : insertMessagesIn(db, batch);
   const writeMessage = createBatcher(insertMessages, { maxBatch: 500 });
 
   return {

@@ -31,6 +31,7 @@ import { hmacHex, safeEqualHex } from '../accounts/secrets.ts';
 import type { AuditService } from '../audit/audit.service.ts';
 import { type Fact, recordFacts } from '../facts/facts.service.ts';
 import type { RoutingService } from '../routing/routing.service.ts';
+import { seconds } from '../routing/routing-context.ts';
 import {
   type ChatRepository,
   type ConversationListRecord,
@@ -40,6 +41,8 @@ import {
   type InsertedMessage,
   insertMessagesIn,
   type MessageRecord,
+  responseSecondsIn,
+  type Transition,
   transitionConversation,
 } from './chat.repository.ts';
 import type { ConversationEvent } from './conversation-state.ts';
@@ -88,6 +91,66 @@ const refOf = (c: ConversationRow): ConversationRef => ({
   assigneeId: c.assigneeId,
   status: c.status,
 });
+
+/**
+ * One fact per customer and agent message, written in the message batch's transaction (bot and
+ * system lines have none; `bot.*` facts count bot turns). A customer message is attributed to the
+ * conversation's assignee, an agent message to its sender, with its response time.
+ */
+async function messageFactsIn(tx: Database, stored: InsertedMessage[]): Promise<Fact[]> {
+  const response = await responseSecondsIn(
+    tx,
+    stored.filter((m) => m.sender_type === 'agent').map((m) => m.id),
+  );
+  return stored.flatMap((m): Fact[] => {
+    if (m.type === 'system') return [];
+    const base = {
+      orgId: m.org_id,
+      storeId: m.conv_store_id,
+      groupId: m.conv_group_id,
+      conversationId: m.conversation_id,
+    };
+    const message = { messageId: m.id, seq: Number(m.seq), type: m.type };
+    if (m.sender_type === 'customer')
+      return [
+        {
+          ...base,
+          kind: 'message.customer',
+          agentId: m.conv_assignee_id,
+          data: { side: 'customer', ...message, conversationStatus: m.conv_status },
+        },
+      ];
+    if (m.sender_type === 'agent')
+      return [
+        {
+          ...base,
+          kind: 'message.agent',
+          agentId: m.sender_id,
+          data: { side: 'agent', ...message, responseSeconds: response.get(m.id) ?? null },
+        },
+      ];
+    return [];
+  });
+}
+
+/** Durations of a resolved conversation, from the clocks the transition read and left. */
+function resolvedFact({ before, after }: Transition): Fact {
+  const at = after.resolvedAt ?? new Date();
+  return {
+    orgId: after.orgId,
+    kind: 'conversation.resolved',
+    storeId: after.storeId,
+    groupId: after.groupId,
+    agentId: after.assigneeId,
+    conversationId: after.id,
+    data: {
+      fromStatus: before.status,
+      durationSeconds: seconds(after.createdAt, at) ?? 0,
+      handleSeconds: seconds(before.assignedAt, at),
+      waitedSeconds: seconds(before.queuedAt, before.assignedAt ?? at),
+    },
+  };
+}
 
 const anonymousName = () => `访客${Math.floor(1000 + Math.random() * 9000)}`;
 
@@ -151,7 +214,9 @@ export function createChatService(deps: ChatServiceDeps) {
     await repo.revokeVisitorTokens(customer.id, new Date());
     bus.publish('visitor.revoked', { orgId: customer.orgId, customerId: customer.id });
   }
-  const repo: ChatRepository = createChatRepository(db);
+  const repo: ChatRepository = createChatRepository(db, {
+    afterInsert: async (tx, stored) => recordFacts(tx, await messageFactsIn(tx, stored)),
+  });
   // Conversations are looked up on every message; their tenancy never changes, so cache the ref.
   const refCache = new Map<string, { orgId: string; storeId: string; customerId: string }>();
 
@@ -208,13 +273,13 @@ export function createChatService(deps: ChatServiceDeps) {
   async function transition(
     id: string,
     event: ConversationEvent,
-    facts: (row: ConversationRow) => Fact[],
+    facts: (t: Transition) => Fact[],
     when?: (c: ConversationRow) => boolean,
   ) {
     return db.transaction(async (t) => {
       const tx = t as unknown as Database;
       const done = await transitionConversation(tx, id, event, when ? { when } : {});
-      if (done?.changed) await recordFacts(tx, facts(done.after));
+      if (done?.changed) await recordFacts(tx, facts(done));
       return done;
     });
   }
@@ -390,6 +455,7 @@ export function createChatService(deps: ChatServiceDeps) {
             storeId: row.storeId,
             groupId: row.groupId,
             conversationId: row.id,
+            data: { entry, status },
           },
         ]);
         await writeEvents(tx, [
@@ -487,6 +553,7 @@ export function createChatService(deps: ChatServiceDeps) {
               groupId: rec.conv_group_id,
               agentId: caller.userId,
               conversationId: req.conversationId,
+              data: { messageId: rec.id, seq: Number(rec.seq) },
             },
           ]);
         });
@@ -500,13 +567,14 @@ export function createChatService(deps: ChatServiceDeps) {
       const done = await transition(
         conversationId,
         { type: 'reopened' },
-        (row) => [
+        ({ after: row }) => [
           {
             orgId: row.orgId,
             kind: 'conversation.reopened',
             storeId: row.storeId,
             groupId: row.groupId,
             conversationId: row.id,
+            data: {},
           },
         ],
         (c) => c.status === 'resolved', // reopened meanwhile by another message
@@ -584,16 +652,7 @@ export function createChatService(deps: ChatServiceDeps) {
 
     async resolve(caller: UserCaller, id: string) {
       const c = await authorize(caller, id, 'write');
-      await transition(id, { type: 'resolved' }, (row) => [
-        {
-          orgId: row.orgId,
-          kind: 'conversation.resolved',
-          storeId: row.storeId,
-          groupId: row.groupId,
-          agentId: row.assigneeId,
-          conversationId: row.id,
-        },
-      ]);
+      await transition(id, { type: 'resolved' }, (t) => [resolvedFact(t)]);
       failpoint('chat.resolved.committed');
       await postSystemMessage(id, '本次会话已结束，感谢您的咨询。如有其他问题，欢迎随时联系我们。');
       const dto = await publishConversation(id, c.assigneeId);

@@ -33,7 +33,11 @@ export function createOverflow(ctx: RoutingContext, queue: Queue) {
   const { jobs, logger } = deps;
 
   /** Back to the bot (max wait or after hours with that fallback). */
-  async function leaveQueue(w: Change, conv: RoutedConversation, data: Record<string, unknown>) {
+  async function leaveQueue(
+    w: Change,
+    conv: RoutedConversation,
+    data: { reason: 'max_wait' | 'after_hours' },
+  ) {
     const done = await transitionConversation(
       w.tx,
       conv.id,

@@ -22,12 +22,12 @@ export function createQueue(ctx: RoutingContext) {
   async function pickFor(r: RoutingRepository, conv: RoutedConversation, group: GroupSettingsRow) {
     const exclude = conv.missed_agent_id ? [conv.missed_agent_id] : [];
     const tried: string[] = [];
-    let strategy: string = group.strategy;
+    let strategy: GroupSettingsRow['strategy'] = group.strategy;
     if (group.strategy === 'sticky') {
       const last = await r.lastAgentOf(conv.customer_id, conv.id, group.sticky_days);
       if (last && !exclude.includes(last)) {
         const a = await r.pickAgent(group.id, conv.store_id, 'least_busy', exclude, last);
-        if (a && (await r.activeCount(a.id)) < a.cap) return { agent: a, strategy: 'sticky' };
+        if (a && (await r.activeCount(a.id)) < a.cap) return { agent: a, strategy: 'sticky' as const };
       }
       strategy = 'least_busy'; // the last agent is away, full or gone: fall back
     }
@@ -53,7 +53,7 @@ export function createQueue(ctx: RoutingContext) {
     agent: { id: string; name: string },
     group: GroupSettingsRow | null,
     /** Routed (the strategy that picked the agent), or handed over by a person. */
-    data: { strategy: string } | { reason: 'transfer' | 'take_over' },
+    data: { strategy: GroupSettingsRow['strategy'] } | { reason: 'transfer' | 'take_over' },
   ) {
     await transitionConversation(w.tx, conv.id, {
       type: 'strategy' in data ? 'assigned' : 'transferred_to_agent',
@@ -148,7 +148,7 @@ export function createQueue(ctx: RoutingContext) {
     conv: { id: string; org_id: string; store_id: string; group_id: string | null },
     fromAgentId: string,
     reason: 'no_reply' | 'agent_away',
-    extra: Record<string, unknown> = {},
+    extra: { waitedSeconds?: number | null; misses?: number | null } = {},
   ) {
     await transitionConversation(w.tx, conv.id, { type: 'requeued', reason });
     await w.record(

@@ -3,7 +3,6 @@ import { isSupervisorOrAdmin, requireRole, type UserCaller } from '../../http/ca
 import { DomainError, forbidden, invalidInput } from '../../http/domain-error.ts';
 import { assertInScope, scopeOf } from '../../http/scope.ts';
 import { transitionConversation } from '../chat/chat.repository.ts';
-import type { Fact } from '../facts/facts.service.ts';
 import type { Queue } from './queue.service.ts';
 import { groupOfCaller, type RoutingContext } from './routing-context.ts';
 
@@ -36,9 +35,9 @@ export function createTransfers(ctx: RoutingContext, queue: Queue) {
           );
         if (!isSupervisor && conv.assignee_id !== caller.userId)
           throw forbidden('only the assigned agent or a supervisor may transfer this conversation');
-        const base: Fact = {
+        const base = {
           orgId: conv.org_id,
-          kind: 'conversation.transferred',
+          kind: 'conversation.transferred' as const,
           storeId: conv.store_id,
           groupId: conv.group_id,
           agentId: conv.assignee_id,
