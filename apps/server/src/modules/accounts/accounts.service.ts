@@ -20,6 +20,7 @@ import { requireRole, type UserCaller } from '../../http/caller.ts';
 import { DomainError, invalidInput, notFound } from '../../http/domain-error.ts';
 import { canSeeStore, isOrgWide, scopeOf } from '../../http/scope.ts';
 import type { AuditService } from '../audit/audit.service.ts';
+import type { PresenceEvent } from '../routing/presence-machine.ts';
 import { applyPresence } from '../routing/routing.repository.ts';
 import {
   type ApiTokenRow,
@@ -114,6 +115,16 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       if (!groups.some((g) => g.id === id)) throw invalidInput('groupIds', `unknown group ${id}`);
   }
 
+  /** A presence change through the single writer, in its own transaction; pushed after the commit. */
+  async function changePresence(orgId: string, userId: string, event: PresenceEvent) {
+    const done = await db.transaction((tx) => applyPresence(tx as unknown as Database, userId, event));
+    if (done.changed) {
+      outbox?.nudge();
+      bus.publish('agent.status_changed', { orgId, userId, status: done.after.status });
+    }
+    return done;
+  }
+
   return {
     repo,
 
@@ -189,13 +200,7 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
      * `away` is refused (400 status_not_settable): only the router sets it.
      */
     async setStatus(caller: UserCaller, status: TAgentStatus): Promise<TUser> {
-      const done = await db.transaction((tx) =>
-        applyPresence(tx as unknown as Database, caller.userId, { type: 'manual', status }),
-      );
-      if (done.changed) {
-        outbox?.nudge();
-        bus.publish('agent.status_changed', { orgId: caller.orgId, userId: caller.userId, status });
-      }
+      await changePresence(caller.orgId, caller.userId, { type: 'manual', status });
       const user = await repo.getUser(caller.orgId, caller.userId);
       if (!user) throw notFound('user');
       return toUserDto(user);
@@ -245,14 +250,8 @@ export function createAccountsService({ db, bus, audit, outbox }: AccountsServic
       if (after.disabled && !before.disabled) {
         await repo.deleteUserSessions(id);
         // A disabled user is offline (re-enabled, they start offline, not routed to without a socket).
-        const off = await db.transaction((tx) =>
-          applyPresence(tx as unknown as Database, id, { type: 'disabled' }),
-        );
-        if (off.changed) {
-          outbox?.nudge();
-          bus.publish('agent.status_changed', { orgId: caller.orgId, userId: id, status: 'offline' });
-          after = { ...after, status: off.after.status };
-        }
+        const off = await changePresence(caller.orgId, id, { type: 'disabled' });
+        if (off.changed) after = { ...after, status: off.after.status };
       }
       const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
       if (
